@@ -1,0 +1,104 @@
+"""The ``synthledger`` command line.
+
+A subcommand's module is imported only when that subcommand runs: start-up
+time is a feature of a hook. Known failures become one line and exit 2 here,
+and nowhere else catches broadly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+from synthledger import __version__
+from synthledger.errors import SynthledgerError
+
+
+class Command(NamedTuple):
+    module: str
+    summary: str
+
+
+class CommandModule(Protocol):
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+COMMANDS: dict[str, Command] = {
+    "validate": Command(
+        "synthledger.commands.validate", "check records against their contracts and rules"
+    ),
+    "additive": Command(
+        "synthledger.commands.additive", "refuse changes to published records and schemas"
+    ),
+    "manifest": Command(
+        "synthledger.commands.manifest", "compute paper manifests from git history"
+    ),
+    "audit": Command(
+        "synthledger.commands.audit", "prove history was never rewritten; paper timelines"
+    ),
+    "check": Command(
+        "synthledger.commands.check", "what CI runs: validate, additive and manifest together"
+    ),
+}
+
+EPILOG = """\
+exit status: 0 no errors, 1 errors found, 2 usage or internal error.
+Run 'synthledger COMMAND --help' for a command's options and an example."""
+
+
+def build_parser(selected: str | None) -> argparse.ArgumentParser:
+    """The parser, with only ``selected``'s options configured (its module imported)."""
+    parser = argparse.ArgumentParser(
+        prog="synthledger",
+        description="A git-backed, additive-only archive of literature syntheses.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"synthledger {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in COMMANDS.items():
+        sub = subparsers.add_parser(
+            name,
+            help=command.summary,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if name == selected:
+            module = _load(command)
+            sub.description = module.__doc__
+            module.configure(sub)
+            sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    selected = next((arg for arg in args_list if not arg.startswith("-")), None)
+    parser = build_parser(selected if selected in COMMANDS else None)
+    args = parser.parse_args(args_list)
+    try:
+        status: int = args.run(args)
+    except SynthledgerError as exc:
+        print(f"synthledger: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("synthledger: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # A reader such as `head` went away; that is not our failure to report.
+        sys.stderr.close()
+        return 1
+    return status
+
+
+def _load(command: Command) -> CommandModule:
+    module: CommandModule = importlib.import_module(command.module)  # type: ignore[assignment]
+    return module
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""One module per subcommand: ``configure(parser)`` and ``run(args) -> int``.
+
+The options several commands share are defined once here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from synthledger.config import ArchiveConfig, find_root, load_config
+from synthledger.report import FORMATS
+
+
+def add_root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root",
+        type=Path,
+        metavar="DIR",
+        help="archive root (default: found from the working directory)",
+    )
+    parser.add_argument(
+        "--records-dir",
+        metavar="DIR",
+        help="records directory relative to the root (default: [tool.synthledger] or 'records')",
+    )
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (readable), json (a list of findings) or github (workflow annotations)",
+    )
+    parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+
+
+def archive_config(args: argparse.Namespace) -> ArchiveConfig:
+    root = args.root if args.root is not None else find_root(Path.cwd())
+    return load_config(root, records_dir=args.records_dir)

@@ -1,0 +1,107 @@
+"""Where the archive is and how it is configured (``[tool.synthledger]``)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from synthledger.errors import SynthledgerError
+
+DEFAULT_RECORDS_DIR = "records"
+DEFAULT_SCHEMAS_DIR = "schemas"
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveConfig:
+    """An archive's root and its settings.
+
+    ``enforce_from`` names the commit from which published files are frozen:
+    an archive that adopted the tool late keeps its earlier history reported
+    by ``audit`` but never failed.
+    """
+
+    root: Path
+    records_dir: str = DEFAULT_RECORDS_DIR
+    schemas_dir: str = DEFAULT_SCHEMAS_DIR
+    enforce_from: str | None = None
+    main_branch: str = "main"
+
+    @property
+    def records_path(self) -> Path:
+        return self.root / self.records_dir
+
+    @property
+    def schemas_path(self) -> Path:
+        return self.root / self.schemas_dir
+
+    @property
+    def protected_dirs(self) -> tuple[str, str]:
+        """The trees in which only additions are allowed."""
+        return (self.records_dir, self.schemas_dir)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds an archive.
+
+    An archive is recognised by a ``[tool.synthledger]`` table in its
+    pyproject.toml, or else by a records/ directory.
+    """
+    start = start.resolve()
+    candidates = [start, *start.parents]
+    for directory in candidates:
+        if _declares_archive(directory / "pyproject.toml"):
+            return directory
+    for directory in candidates:
+        if (directory / DEFAULT_RECORDS_DIR).is_dir():
+            return directory
+    raise SynthledgerError(
+        f"no archive found at or above {start}: run inside an archive or pass --root DIR"
+    )
+
+
+def load_config(root: Path, *, records_dir: str | None = None) -> ArchiveConfig:
+    """Read ``[tool.synthledger]`` from ``root/pyproject.toml``; options override it."""
+    if not root.is_dir():
+        raise SynthledgerError(f"archive root {root} is not a directory")
+    table = _tool_table(root / "pyproject.toml")
+    config = ArchiveConfig(
+        root=root.resolve(),
+        records_dir=records_dir or _text(table, "records-dir", DEFAULT_RECORDS_DIR),
+        schemas_dir=_text(table, "schemas-dir", DEFAULT_SCHEMAS_DIR),
+        enforce_from=_text(table, "enforce-from", None),
+        main_branch=_text(table, "main-branch", "main"),
+    )
+    return config
+
+
+def _declares_archive(pyproject: Path) -> bool:
+    try:
+        return bool(_tool_table(pyproject)) or "[tool.synthledger]" in pyproject.read_text(
+            encoding="utf-8"
+        )
+    except (OSError, SynthledgerError):
+        return False
+
+
+def _tool_table(pyproject: Path) -> dict[str, object]:
+    try:
+        raw = pyproject.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise SynthledgerError(f"cannot read {pyproject}: {exc.strerror}") from exc
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SynthledgerError(f"{pyproject}: not valid TOML: {exc}") from exc
+    tool = document.get("tool", {})
+    table = tool.get("synthledger", {}) if isinstance(tool, dict) else {}
+    return table if isinstance(table, dict) else {}
+
+
+def _text(table: dict[str, object], key: str, default: str | None) -> str | None:
+    value = table.get(key, default)
+    if value is not None and not isinstance(value, str):
+        raise SynthledgerError(f"[tool.synthledger] {key} must be a string, not {value!r}")
+    return value

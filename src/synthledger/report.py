@@ -1,0 +1,107 @@
+"""Speaking: one reporter per output format, chosen by name.
+
+Results go to stdout; nothing else does, so ``--format json | jq`` always works.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from synthledger.findings import Finding, Severity
+
+FORMATS = ("text", "json", "github")
+
+
+def report(
+    findings: Sequence[Finding],
+    fmt: str,
+    *,
+    checked: int | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """Write ``findings`` in format ``fmt``; ``checked`` counts the files looked at."""
+    out = stream if stream is not None else sys.stdout
+    ordered = sorted(findings, key=_order)
+    _REPORTERS[fmt](ordered, checked, out)
+
+
+def _order(finding: Finding) -> tuple[str, int, int, str, str]:
+    return (finding.path, finding.line, finding.column, finding.rule, finding.message)
+
+
+def _json(findings: Sequence[Finding], checked: int | None, out: TextIO) -> None:
+    json.dump([f.as_dict() for f in findings], out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _github(findings: Sequence[Finding], checked: int | None, out: TextIO) -> None:
+    # Workflow commands: https://docs.github.com/actions/reference/workflow-commands
+    for f in findings:
+        level = "error" if f.is_error else "warning"
+        where = f.path if f.commit is None else f"{f.path} (commit {f.commit[:12]})"
+        properties = ",".join(
+            (
+                f"file={_escape_property(f.path)}",
+                f"line={f.line}",
+                f"col={f.column}",
+                f"title={_escape_property(f.rule)}",
+            )
+        )
+        out.write(f"::{level} {properties}::{_escape_data(f'{where}: {f.message}')}\n")
+    out.write(_summary(findings, checked) + "\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _text(findings: Sequence[Finding], checked: int | None, out: TextIO) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(
+        file=out,
+        highlight=False,
+        soft_wrap=True,
+        no_color="NO_COLOR" in os.environ or None,
+        force_terminal=None if out.isatty() else False,
+    )
+    for f in findings:
+        line = Text()
+        line.append(f"{f.path}:{f.line}:{f.column}", style="bold")
+        line.append(": ")
+        style = "bold red" if f.is_error else "bold yellow"
+        line.append(f"{f.severity}[{f.rule}]", style=style)
+        if f.commit is not None:
+            line.append(f" in commit {f.commit[:12]}", style="cyan")
+        line.append(f": {f.message}")
+        console.print(line)
+    summary_style = "red" if any(f.is_error for f in findings) else "green"
+    console.print(Text(_summary(findings, checked), style=summary_style))
+
+
+def _summary(findings: Sequence[Finding], checked: int | None) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    parts = [_plural(errors, "error"), _plural(warnings, "warning")]
+    scope = f" in {_plural(checked, 'file')} checked" if checked is not None else ""
+    return ", ".join(parts) + scope
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+_REPORTERS: dict[str, Callable[[Sequence[Finding], int | None, TextIO], None]] = {
+    "text": _text,
+    "json": _json,
+    "github": _github,
+}

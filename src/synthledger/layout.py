@@ -1,0 +1,111 @@
+"""Where things live in an archive, and which contract claims each file.
+
+    <records>/policy/<effective date>-<slug>.yaml      policy-v*
+    <records>/papers/<id>/synthesis.yaml               synthesis-v*
+    <records>/papers/<id>/corrections/<cid>.yaml       correction-record-v*
+    <records>/papers/<id>/verifications/<vid>.yaml     verification-record-v*
+    <records>/papers/<id>/artifacts/...                artifacts (hashed in the records)
+    <schemas>/<contract>.json                          contracts
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from synthledger.config import ArchiveConfig
+
+RECORD_SUFFIX = ".yaml"
+
+
+class FileKind(enum.StrEnum):
+    SYNTHESIS = "synthesis"
+    CORRECTION = "correction"
+    VERIFICATION = "verification"
+    POLICY = "policy"
+    ARTIFACT = "artifact"
+    CONTRACT = "contract"
+    UNCLAIMED = "unclaimed"
+
+
+# The contract family a record at each place must declare.
+CONTRACT_FAMILY: dict[FileKind, str] = {
+    FileKind.SYNTHESIS: "synthesis-v",
+    FileKind.CORRECTION: "correction-record-v",
+    FileKind.VERIFICATION: "verification-record-v",
+    FileKind.POLICY: "policy-v",
+}
+
+RECORD_KINDS = frozenset(CONTRACT_FAMILY)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveFile:
+    """A file of the archive: ``path`` is POSIX and relative to the root."""
+
+    path: str
+    kind: FileKind
+    paper: str | None = None  # the paper folder it belongs to, if any
+
+    @property
+    def stem(self) -> str:
+        name = self.path.rsplit("/", 1)[-1]
+        return name.removesuffix(RECORD_SUFFIX)
+
+
+def classify(path: str, config: ArchiveConfig) -> ArchiveFile:
+    """What the file at ``path`` (relative to the root) is, judged by its place alone."""
+    parts = path.split("/")
+    schemas = config.schemas_dir.strip("/").split("/")
+    if parts[: len(schemas)] == schemas and len(parts) == len(schemas) + 1:
+        kind = FileKind.CONTRACT if path.endswith(".json") else FileKind.UNCLAIMED
+        return ArchiveFile(path, kind)
+    records = config.records_dir.strip("/").split("/")
+    if parts[: len(records)] != records:
+        return ArchiveFile(path, FileKind.UNCLAIMED)
+    rest = parts[len(records) :]
+    if len(rest) == 2 and rest[0] == "policy" and rest[1].endswith(RECORD_SUFFIX):
+        return ArchiveFile(path, FileKind.POLICY)
+    if len(rest) >= 3 and rest[0] == "papers":
+        paper = rest[1]
+        inside = rest[2:]
+        if inside == ["synthesis.yaml"]:
+            return ArchiveFile(path, FileKind.SYNTHESIS, paper)
+        if len(inside) == 2 and inside[1].endswith(RECORD_SUFFIX):
+            if inside[0] == "corrections":
+                return ArchiveFile(path, FileKind.CORRECTION, paper)
+            if inside[0] == "verifications":
+                return ArchiveFile(path, FileKind.VERIFICATION, paper)
+        if len(inside) >= 2 and inside[0] == "artifacts":
+            return ArchiveFile(path, FileKind.ARTIFACT, paper)
+        return ArchiveFile(path, FileKind.UNCLAIMED, paper)
+    return ArchiveFile(path, FileKind.UNCLAIMED)
+
+
+def walk(config: ArchiveConfig) -> Iterator[str]:
+    """Every file under records/ and schemas/, as sorted relative POSIX paths.
+
+    Symlinks are listed, never followed: they are findings, not content.
+    """
+    for top in (config.records_dir, config.schemas_dir):
+        base = config.root / top
+        found: list[str] = []
+        for directory, dirnames, filenames in os.walk(base):
+            relative_dir = os.path.relpath(directory, config.root).replace(os.sep, "/")
+            for name in dirnames:
+                if os.path.islink(os.path.join(directory, name)):
+                    found.append(f"{relative_dir}/{name}")
+            found.extend(f"{relative_dir}/{name}" for name in filenames)
+        yield from sorted(found)
+
+
+def paper_dirs(config: ArchiveConfig) -> list[str]:
+    """Names of the paper folders, sorted."""
+    try:
+        entries = os.scandir(config.records_path / "papers")
+    except OSError:
+        return []
+    with entries:
+        return sorted(entry.name for entry in entries if entry.is_dir(follow_symlinks=False))

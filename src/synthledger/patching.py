@@ -1,0 +1,46 @@
+"""Corrections amend a record through RFC 6902 JSON Patch (the jsonpatch library)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import jsonpatch
+import jsonpointer
+
+
+class PatchFailure(Exception):
+    """A patch that does not apply; the message says which operation and why."""
+
+
+def apply_patch(target: dict[str, Any], operations: list[Any]) -> dict[str, Any]:
+    """``target`` with ``operations`` applied; ``target`` itself is left alone."""
+    try:
+        patched = jsonpatch.JsonPatch(operations).apply(copy.deepcopy(target))
+    except jsonpatch.JsonPatchTestFailed as exc:
+        raise PatchFailure(f"a test operation failed: {exc}") from exc
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
+        raise PatchFailure(str(exc)) from exc
+    except (KeyError, IndexError, TypeError) as exc:
+        # jsonpatch lets these through for pointers into the wrong kind of value.
+        raise PatchFailure(f"the patch does not fit the record: {exc!r}") from exc
+    if not isinstance(patched, dict):
+        raise PatchFailure("the patch replaces the whole record with a non-mapping")
+    return patched
+
+
+def apply_all(target: dict[str, Any], patches: Iterable[list[Any]]) -> dict[str, Any]:
+    """The current view: ``target`` with each patch applied in order."""
+    view = target
+    for operations in patches:
+        view = apply_patch(view, operations)
+    return view
+
+
+def git_blob_hash(content: bytes, *, width: int = 40) -> str:
+    """The id git gives ``content`` as a blob (``git hash-object``), SHA-1 or SHA-256."""
+    header = b"blob %d\0" % len(content)
+    algorithm = hashlib.sha1 if width == 40 else hashlib.sha256
+    return algorithm(header + content).hexdigest()

@@ -1,0 +1,189 @@
+"""Artifacts: inside the paper folder, no symlinks, present, and matching their sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from synthledger.findings import Severity
+from synthledger.layout import FileKind
+from synthledger.rules.base import Hit, RecordContext, rule
+
+WITH_ARTIFACTS = (FileKind.SYNTHESIS, FileKind.VERIFICATION)
+# What a passing verification must carry, by method.
+REQUIRED_ROLES = {
+    "formal-proof": ({"proof-source"}, "a Lean 4 proof source (role proof-source)"),
+    "sandbox-reproduction": (
+        {"repro-script", "repro-results"},
+        "a repro script and its results (roles repro-script and repro-results)",
+    ),
+}
+
+
+def _artifacts(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    artifacts = data.get("artifacts")
+    if not isinstance(artifacts, list):
+        return []
+    return [(i, entry) for i, entry in enumerate(artifacts) if isinstance(entry, dict)]
+
+
+def escapes_folder(path: str) -> bool:
+    """True for absolute paths and paths that climb out with '..'."""
+    pure = PurePosixPath(path)
+    return pure.is_absolute() or ".." in pure.parts or "\\" in path or ":" in pure.parts[0]
+
+
+def sha256_of(file: str) -> str:
+    with open(file, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def symlink_on_the_way(folder: str, relative: str) -> str | None:
+    """The first component of ``relative`` under ``folder`` that is a symlink, if any."""
+    current = folder
+    for part in PurePosixPath(relative).parts:
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return current
+    return None
+
+
+@rule(
+    "SL501",
+    Severity.ERROR,
+    WITH_ARTIFACTS,
+    "an artifact path is relative and stays inside the paper folder",
+)
+def inside_folder(ctx: RecordContext) -> Iterator[Hit]:
+    for index, entry in _artifacts(ctx.data):
+        path = entry.get("path")
+        if isinstance(path, str) and escapes_folder(path):
+            yield Hit(
+                ("artifacts", index, "path"),
+                f"artifact path {path!r} leaves the paper folder: write it relative to "
+                "the folder, e.g. artifacts/repro.py, without '..' or a leading '/'",
+            )
+
+
+@rule(
+    "SL502",
+    Severity.ERROR,
+    WITH_ARTIFACTS,
+    "an artifact is a regular file, not a symlink",
+)
+def not_symlink(ctx: RecordContext) -> Iterator[Hit]:
+    folder = str(ctx.archive.path(ctx.folder))
+    for index, entry in _artifacts(ctx.data):
+        path = entry.get("path")
+        if not isinstance(path, str) or escapes_folder(path):
+            continue
+        link = symlink_on_the_way(folder, path)
+        if link is not None:
+            yield Hit(
+                ("artifacts", index, "path"),
+                f"artifact {path!r} goes through a symlink "
+                f"({os.path.relpath(link, folder)}): commit the file itself",
+            )
+
+
+@rule(
+    "SL503",
+    Severity.ERROR,
+    WITH_ARTIFACTS,
+    "an artifact exists",
+)
+def exists(ctx: RecordContext) -> Iterator[Hit]:
+    folder = str(ctx.archive.path(ctx.folder))
+    for index, entry in _artifacts(ctx.data):
+        path = entry.get("path")
+        if not isinstance(path, str) or escapes_folder(path):
+            continue
+        full = os.path.join(folder, path)
+        if not os.path.lexists(full):
+            yield Hit(
+                ("artifacts", index, "path"),
+                f"artifact {path!r} does not exist in {ctx.folder}/: add the file or fix the path",
+            )
+        elif not os.path.islink(full) and not os.path.isfile(full):
+            yield Hit(("artifacts", index, "path"), f"artifact {path!r} is not a regular file")
+
+
+@rule(
+    "SL504",
+    Severity.ERROR,
+    WITH_ARTIFACTS,
+    "an artifact matches its sha256",
+)
+def matches_hash(ctx: RecordContext) -> Iterator[Hit]:
+    folder = str(ctx.archive.path(ctx.folder))
+    for index, entry in _artifacts(ctx.data):
+        path, expected = entry.get("path"), entry.get("sha256")
+        if not isinstance(path, str) or not isinstance(expected, str) or escapes_folder(path):
+            continue
+        full = os.path.join(folder, path)
+        if symlink_on_the_way(folder, path) is not None or not os.path.isfile(full):
+            continue
+        actual = sha256_of(full)
+        if actual != expected:
+            yield Hit(
+                ("artifacts", index, "sha256"),
+                f"artifact {path!r} has sha256 {actual}, not the recorded {expected}: "
+                "a published artifact never changes; restore it, or add a new file "
+                "and a correction",
+            )
+
+
+@rule(
+    "SL505",
+    Severity.ERROR,
+    [FileKind.VERIFICATION],
+    "a verified outcome names the artifacts that prove it",
+)
+def verified_has_artifacts(ctx: RecordContext) -> Iterator[Hit]:
+    if ctx.data.get("outcome") != "verified":
+        return
+    method = ctx.data.get("method")
+    if not isinstance(method, str) or method not in REQUIRED_ROLES:
+        return
+    needed, wording = REQUIRED_ROLES[method]
+    roles = {entry.get("role") for _, entry in _artifacts(ctx.data)}
+    missing = sorted(needed - roles)
+    if missing:
+        yield Hit(
+            ("outcome",),
+            f"outcome verified by {method} needs {wording}; missing: {', '.join(missing)}. "
+            "VERIFIED is never taken on trust: attach the artifacts",
+        )
+
+
+@rule(
+    "SL506",
+    Severity.ERROR,
+    [FileKind.SYNTHESIS],
+    "the report artifact and import source are listed artifacts",
+)
+def named_artifacts_listed(ctx: RecordContext) -> Iterator[Hit]:
+    listed = {entry.get("path") for _, entry in _artifacts(ctx.data)}
+    provenance = ctx.data.get("provenance")
+    report = provenance.get("report_artifact") if isinstance(provenance, dict) else None
+    imported = ctx.data.get("imported")
+    named: list[tuple[tuple[str, ...], Any]] = [
+        (
+            ("provenance", "report_artifact", "path"),
+            report.get("path") if isinstance(report, dict) else None,
+        ),
+        (
+            ("imported", "source"),
+            imported.get("source") if isinstance(imported, dict) else None,
+        ),
+    ]
+    for where, path in named:
+        if isinstance(path, str) and path not in listed:
+            yield Hit(
+                where,
+                f"{path!r} is not among the record's artifacts: list it there with its "
+                "sha256 so that it is pinned",
+            )

@@ -1,0 +1,111 @@
+"""The rule registry and what a rule sees: one record, and the archive around it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from synthledger.config import ArchiveConfig
+from synthledger.contracts import Contracts
+from synthledger.findings import Finding, Severity
+from synthledger.layout import ArchiveFile, FileKind, classify
+from synthledger.load import Document, JsonPath, Loaded, load_file
+
+
+class Hit(NamedTuple):
+    """A rule's verdict on one place of a record; ``at_key`` points at the key, not the value."""
+
+    where: JsonPath
+    message: str
+    at_key: bool = False
+
+
+Check = Callable[["RecordContext"], Iterable[Hit]]
+
+
+class Rule(NamedTuple):
+    id: str
+    severity: Severity
+    kinds: frozenset[FileKind]
+    summary: str
+    check: Check
+
+
+RULES: list[Rule] = []
+
+
+def rule(
+    rule_id: str, severity: Severity, kinds: Iterable[FileKind], summary: str
+) -> Callable[[Check], Check]:
+    """Register ``check`` under ``rule_id`` for records of ``kinds``."""
+
+    def register(check: Check) -> Check:
+        RULES.append(Rule(rule_id, severity, frozenset(kinds), summary, check))
+        return check
+
+    return register
+
+
+@dataclass
+class ArchiveIndex:
+    """The archive as the rules need it: paper folders and other records, loaded once."""
+
+    config: ArchiveConfig
+    contracts: Contracts
+    paper_dirs: list[str]
+    _loaded: dict[str, Loaded] = field(default_factory=dict)
+
+    def path(self, relative: str) -> Path:
+        return self.config.root / relative
+
+    def load(self, relative: str) -> Loaded:
+        loaded = self._loaded.get(relative)
+        if loaded is None:
+            loaded = load_file(self.path(relative), relative)
+            self._loaded[relative] = loaded
+        return loaded
+
+    def remember(self, loaded: Loaded) -> None:
+        if loaded.document is not None:
+            self._loaded[loaded.document.path] = loaded
+
+    def paper_path(self, paper: str, *parts: str) -> str:
+        return "/".join((self.config.records_dir, "papers", paper, *parts))
+
+    def record_file(self, relative: str) -> ArchiveFile:
+        return classify(relative, self.config)
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    file: ArchiveFile
+    document: Document
+    archive: ArchiveIndex
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.document.data
+
+    @property
+    def folder(self) -> str:
+        """The record's paper folder, relative to the root."""
+        return self.file.path.rsplit("/", 1 if self.file.kind is FileKind.SYNTHESIS else 2)[0]
+
+
+def run_rules(context: RecordContext) -> Iterator[Finding]:
+    for registered in RULES:
+        if context.file.kind not in registered.kinds:
+            continue
+        for hit in registered.check(context):
+            locate = context.document.locate_key if hit.at_key else context.document.locate
+            mark = locate(hit.where)
+            yield Finding(
+                context.file.path,
+                mark.line,
+                mark.column,
+                registered.id,
+                registered.severity,
+                hit.message,
+            )

@@ -1,0 +1,149 @@
+"""Corrections: the target exists and is the one written against; the patch applies
+and leaves the record valid; what a kind names (claims, a correction, a paper) exists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from synthledger.findings import Severity
+from synthledger.layout import FileKind
+from synthledger.load import Document
+from synthledger.patching import PatchFailure, apply_all, apply_patch, git_blob_hash
+from synthledger.rules.base import Hit, RecordContext, rule
+from synthledger.rules.claims import listed_claims
+
+KIND = [FileKind.CORRECTION]
+
+
+def _target_path(ctx: RecordContext) -> str | None:
+    target = ctx.data.get("target")
+    if not isinstance(target, dict):
+        return None
+    paper, record = target.get("paper"), target.get("record")
+    if not isinstance(paper, str) or not isinstance(record, str):
+        return None
+    return ctx.archive.paper_path(paper, record)
+
+
+def _target(ctx: RecordContext) -> Document | None:
+    path = _target_path(ctx)
+    if path is None or not ctx.archive.path(path).is_file():
+        return None
+    return ctx.archive.load(path).document
+
+
+def _earlier_corrections(ctx: RecordContext) -> list[dict[str, Any]]:
+    """The paper's other corrections issued before this one, by (date, id).
+
+    History gives the authoritative order (the manifest uses it); without
+    history, the issue date is the best stand-in.
+    """
+    folder = ctx.archive.path(ctx.folder) / "corrections"
+    key = (str(ctx.data.get("date")), ctx.file.stem)
+    earlier: list[tuple[tuple[str, str], dict[str, Any]]] = []
+    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        relative = f"{ctx.folder}/corrections/{file.name}"
+        if file.name == Path(ctx.file.path).name:
+            continue
+        document = ctx.archive.load(relative).document
+        if document is None:
+            continue
+        other = (str(document.data.get("date")), file.name.removesuffix(".yaml"))
+        if other < key:
+            earlier.append((other, document.data))
+    return [data for _, data in sorted(earlier, key=lambda pair: pair[0])]
+
+
+@rule("SL401", Severity.ERROR, KIND, "a correction's target exists")
+def target_exists(ctx: RecordContext) -> Iterator[Hit]:
+    path = _target_path(ctx)
+    if path is not None and not ctx.archive.path(path).is_file():
+        yield Hit(
+            ("target", "paper"),
+            f"the target {path} does not exist: a correction amends a published "
+            "synthesis; check target.paper",
+        )
+
+
+@rule("SL405", Severity.ERROR, KIND, "the target is the version the correction was written against")
+def target_blob_matches(ctx: RecordContext) -> Iterator[Hit]:
+    path, target = _target_path(ctx), ctx.data.get("target")
+    if path is None or not isinstance(target, dict) or not isinstance(target.get("blob"), str):
+        return
+    try:
+        content = ctx.archive.path(path).read_bytes()
+    except OSError:
+        return  # SL401 says so
+    stated: str = target["blob"]
+    actual = git_blob_hash(content, width=len(stated))
+    if actual != stated:
+        yield Hit(
+            ("target", "blob"),
+            f"target.blob {stated} is not the blob of {path} ({actual}): write the "
+            f"correction against the published file (git hash-object {path})",
+        )
+
+
+@rule("SL402", Severity.ERROR, KIND, "the patch applies and leaves the target valid")
+def patch_applies(ctx: RecordContext) -> Iterator[Hit]:
+    target, operations = _target(ctx), ctx.data.get("patch")
+    if target is None or not isinstance(operations, list):
+        return
+    try:
+        before = apply_all(
+            target.data, [c["patch"] for c in _earlier_corrections(ctx) if "patch" in c]
+        )
+    except PatchFailure:
+        return  # the earlier correction is the one at fault, and says so
+    try:
+        after = apply_patch(before, operations)
+    except PatchFailure as exc:
+        yield Hit(
+            ("patch",),
+            f"the patch does not apply to {target.path}: {exc}. Point each operation "
+            "at a field that exists in the record's current view",
+        )
+        return
+    contract = after.get("contract")
+    if not isinstance(contract, str):
+        return
+    problem = ctx.archive.contracts.first_error(after, contract)
+    if problem is not None:
+        yield Hit(
+            ("patch",),
+            f"after the patch, {target.path} no longer satisfies {contract}: {problem}. "
+            "A correction must leave the record valid",
+        )
+
+
+@rule("SL404", Severity.ERROR, KIND, "what a correction names exists")
+def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
+    target = _target(ctx)
+    withdrawn = ctx.data.get("withdraws_claims")
+    if target is not None and isinstance(withdrawn, list):
+        known = {claim.get("id") for claim in listed_claims(target.data)}
+        for index, claim_id in enumerate(withdrawn):
+            if claim_id not in known:
+                yield Hit(
+                    ("withdraws_claims", index),
+                    f"claim {claim_id!r} is not a listed claim of {target.path}: "
+                    "name claims by their id (c1, c2, ...)",
+                )
+    cancels = ctx.data.get("cancels")
+    if isinstance(cancels, str):
+        sibling = f"{ctx.folder}/corrections/{cancels}.yaml"
+        if cancels == ctx.file.stem or not ctx.archive.path(sibling).is_file():
+            yield Hit(
+                ("cancels",),
+                f"a reinstatement cancels one earlier correction of this paper, "
+                f"but {sibling} does not exist: name it by its id",
+            )
+    replacement = ctx.data.get("replacement")
+    if isinstance(replacement, str) and replacement not in ctx.archive.paper_dirs:
+        yield Hit(
+            ("replacement",),
+            f"the replacement paper {replacement!r} is not in the archive: "
+            "add the new version first, or fix the id",
+        )

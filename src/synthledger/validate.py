@@ -1,0 +1,158 @@
+"""Deciding: every file of the archive against its contract and the rules."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from synthledger.config import ArchiveConfig
+from synthledger.contracts import SCHEMA_SUFFIX, Contracts, bundled_contracts_dir
+from synthledger.findings import Finding, Severity
+from synthledger.layout import (
+    CONTRACT_FAMILY,
+    RECORD_KINDS,
+    ArchiveFile,
+    FileKind,
+    classify,
+    paper_dirs,
+    walk,
+)
+from synthledger.load import Document, load_file
+from synthledger.rules import ArchiveIndex, RecordContext, run_rules
+
+# Files that carry no content and exist only so that git keeps a directory.
+PLACEHOLDERS = frozenset({".gitkeep", ".keep"})
+
+
+@dataclass(frozen=True)
+class Validation:
+    findings: list[Finding]
+    checked: int
+
+
+def validate(config: ArchiveConfig, paths: Sequence[str] | None = None) -> Validation:
+    """Check ``paths`` (relative to the root), or the whole archive when None."""
+    contracts = Contracts.from_dirs(config.schemas_path, bundled_contracts_dir())
+    archive = ArchiveIndex(config, contracts, paper_dirs(config))
+    whole = paths is None
+    files = [classify(p, config) for p in (walk(config) if whole else _with_records(paths, config))]
+    findings: list[Finding] = []
+    checked = 0
+    for file in files:
+        if file.kind is FileKind.ARTIFACT:
+            continue  # checked through the records that pin them
+        checked += 1
+        findings.extend(_check_file(file, archive))
+    papers = archive.paper_dirs if whole else sorted({f.paper for f in files if f.paper})
+    findings.extend(_papers_without_synthesis(papers, config))
+    return Validation(findings, checked)
+
+
+def _with_records(paths: Iterable[str], config: ArchiveConfig) -> list[str]:
+    """The given files; an artifact brings the records of its paper along."""
+    selected = dict.fromkeys(paths)
+    for path in list(selected):
+        file = classify(path, config)
+        if file.kind is FileKind.ARTIFACT and file.paper:
+            folder = config.records_path / "papers" / file.paper
+            records = [folder / "synthesis.yaml", *sorted(folder.glob("verifications/*.yaml"))]
+            for record in records:
+                if record.is_file():
+                    selected.setdefault(record.relative_to(config.root).as_posix())
+    return list(selected)
+
+
+def _check_file(file: ArchiveFile, archive: ArchiveIndex) -> list[Finding]:
+    full = archive.path(file.path)
+    if os.path.islink(full):
+        return [_whole_file(file.path, "SL502", "is a symlink: records/ and schemas/ hold "
+                            "regular files only; commit the file itself")]
+    if file.kind is FileKind.CONTRACT:
+        return _check_contract_file(file.path, full)
+    if file.kind not in RECORD_KINDS:
+        if file.path.rsplit("/", 1)[-1] in PLACEHOLDERS:
+            return []
+        return [_whole_file(file.path, "SL203", _unclaimed_message(file), Severity.ERROR)]
+    loaded = load_file(full, file.path)
+    if loaded.document is None:
+        return list(loaded.findings)
+    archive.remember(loaded)
+    return list(loaded.findings) + _check_record(file, loaded.document, archive)
+
+
+def _check_record(file: ArchiveFile, document: Document, archive: ArchiveIndex) -> list[Finding]:
+    contract = document.data.get("contract")
+    family = CONTRACT_FAMILY[file.kind]
+    if not isinstance(contract, str):
+        return [_whole_file(file.path, "SL101", f"no 'contract' field: name the contract "
+                            f"this record follows, e.g. 'contract: {family}1'")]
+    if contract not in archive.contracts.names:
+        mark = document.locate(("contract",))
+        known = sorted(n for n in archive.contracts.names if n.startswith(family))
+        return [Finding(file.path, mark.line, mark.column, "SL101", Severity.ERROR,
+                        f"unknown contract {contract!r}: no schemas/{contract}{SCHEMA_SUFFIX}; "
+                        f"known for this place: {', '.join(known) or 'none'}")]
+    if not contract.startswith(family):
+        mark = document.locate(("contract",))
+        return [Finding(file.path, mark.line, mark.column, "SL102", Severity.ERROR,
+                        f"a {file.kind} record here must follow a {family}N contract, "
+                        f"not {contract!r}: move the file or fix the contract")]
+    violations = archive.contracts.check(document, contract)
+    if violations:
+        return violations  # the rules assume the shape the contract guarantees
+    return list(run_rules(RecordContext(file, document, archive)))
+
+
+def _check_contract_file(path: str, full: Path) -> list[Finding]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    name = full.name.removesuffix(SCHEMA_SUFFIX)
+    try:
+        schema = json.loads(full.read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        return [_whole_file(path, "SL104", f"cannot read the contract: {exc}")]
+    except json.JSONDecodeError as exc:
+        return [Finding(path, exc.lineno, exc.colno, "SL104", Severity.ERROR,
+                        f"not valid JSON: {exc.msg}")]
+    if not isinstance(schema, dict):
+        return [_whole_file(path, "SL104", "a contract is a JSON Schema object")]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return [_whole_file(path, "SL104", f"not a valid JSON Schema 2020-12: {exc.message}")]
+    schema_id = schema.get("$id")
+    if not isinstance(schema_id, str) or not schema_id.endswith(f"/{name}{SCHEMA_SUFFIX}"):
+        return [_whole_file(path, "SL104", f"$id must end with /{name}{SCHEMA_SUFFIX} so "
+                            "that the contract's name and identity agree")]
+    return []
+
+
+def _papers_without_synthesis(papers: Iterable[str], config: ArchiveConfig) -> list[Finding]:
+    return [
+        _whole_file(
+            f"{config.records_dir}/papers/{paper}",
+            "SL206",
+            "paper folder has no synthesis.yaml: every paper starts with its synthesis record",
+        )
+        for paper in papers
+        if not (config.records_path / "papers" / paper / "synthesis.yaml").exists()
+    ]
+
+
+def _unclaimed_message(file: ArchiveFile) -> str:
+    return (
+        "no contract claims this file: records live at policy/<date>-<slug>.yaml, "
+        "papers/<id>/synthesis.yaml, papers/<id>/corrections/<id>.yaml, "
+        "papers/<id>/verifications/<id>.yaml or papers/<id>/artifacts/...; "
+        "move it or remove it"
+    )
+
+
+def _whole_file(
+    path: str, rule_id: str, message: str, severity: Severity = Severity.ERROR
+) -> Finding:
+    return Finding(path, 1, 1, rule_id, severity, message)

@@ -1,0 +1,71 @@
+"""Compute paper manifests (paper-manifest-v1.1) from git history.
+
+Writes one <id>.json per paper and index.json into --out. Every value comes
+from the committed history of --rev: nothing from the clock or the working
+tree, so the same history gives the same bytes on any clone.
+
+example:
+  synthledger manifest --out manifests
+  synthledger manifest 5291ede05b044497 --out -     # print one manifest
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from synthledger.commands import add_root_option, archive_config
+from synthledger.errors import SynthledgerError
+from synthledger.findings import exit_status
+from synthledger.report import FORMATS
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ids", nargs="*", metavar="ID", help="papers to build (default: all)")
+    parser.add_argument(
+        "--out",
+        default="manifests",
+        metavar="DIR",
+        help="directory to write into (default: manifests); '-' prints to stdout",
+    )
+    parser.add_argument("--rev", default="HEAD", help="the commit to compute at (default: HEAD)")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="format of any findings (stderr)"
+    )
+    add_root_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from synthledger.contracts import Contracts, bundled_contracts_dir
+    from synthledger.manifest import build_manifests, dumps
+    from synthledger.report import report
+    from synthledger.snapshot import read_snapshot
+
+    config = archive_config(args)
+    snapshot = read_snapshot(config, args.rev)
+    known = set(snapshot.papers())
+    unknown = [paper for paper in args.ids if paper not in known]
+    if unknown:
+        raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
+    contracts = Contracts.from_dirs(config.schemas_path, bundled_contracts_dir())
+    built = build_manifests(snapshot, contracts, args.ids or None)
+    if args.out == "-":
+        documents = [built.manifests[p] for p in sorted(built.manifests)]
+        for document in documents if args.ids else [built.index()]:
+            sys.stdout.write(dumps(document))
+    else:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for paper, manifest in sorted(built.manifests.items()):
+            (out / f"{paper}.json").write_text(dumps(manifest), encoding="utf-8")
+        if not args.ids:
+            (out / "index.json").write_text(dumps(built.index()), encoding="utf-8")
+        for paper, manifest in sorted(built.manifests.items()):
+            tier = manifest["tier"]["name"] if manifest["tier"] else "no tier"
+            gate = manifest["gate"]["status"] if manifest["gate"] else "no gate"
+            print(f"{paper}  {manifest['status']}  {tier}  {gate}")
+        print(f"{len(built.manifests)} manifests written to {out}", file=sys.stderr)
+    if built.findings:
+        report(built.findings, args.format, stream=sys.stderr)
+    return exit_status(built.findings)

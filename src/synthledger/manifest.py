@@ -1,0 +1,315 @@
+"""Paper manifests: everything a reader sees about a paper, computed from history.
+
+A pure function of the snapshot: no clock, no environment, sorted keys, UTC
+times. The same history gives the same bytes on any clone, any day.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthledger.contracts import Contracts
+from synthledger.findings import Finding, Severity
+from synthledger.gate import Attempt, Verdict, has_attachable_artifacts, verdict
+from synthledger.layout import FileKind
+from synthledger.patching import PatchFailure, apply_patch
+from synthledger.quality import dimensions, tier
+from synthledger.rules.claims import listed_claims
+from synthledger.snapshot import Entry, Snapshot, utc
+from synthledger.status import Notice, correction_status
+
+CONTRACT = "paper-manifest-v1.1"
+LEVEL_LABELS = {
+    "L1": "Self-declared",
+    "L2": "Source-grounded claims",
+    "L3": "Independently reproduced",
+    "L4": "External archival record",
+}
+
+
+@dataclass
+class ManifestSet:
+    manifests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def index(self) -> dict[str, Any]:
+        return {
+            "contract": "paper-index-v1",
+            "papers": [
+                {
+                    "id": paper,
+                    "title": m["title"],
+                    "status": m["status"],
+                    "tier": m["tier"]["name"] if m["tier"] else None,
+                    "gate": m["gate"]["status"] if m["gate"] else None,
+                    "dimensions": {k: v["level"] for k, v in m["dimensions"].items()},
+                    "correction_count": m["correction_count"],
+                    "published": m["published"]["date"],
+                    "manifest": f"{paper}.json",
+                }
+                for paper, m in sorted(self.manifests.items())
+            ],
+        }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The one serialisation of a manifest: sorted keys, UTF-8 text, a final newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def build_manifests(
+    snapshot: Snapshot, contracts: Contracts, ids: Sequence[str] | None = None
+) -> ManifestSet:
+    result = ManifestSet()
+    policy = _policy_in_force(snapshot)
+    for paper in ids if ids is not None else snapshot.papers():
+        synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper), None)
+        if synthesis is None or synthesis.document is None:
+            continue
+        manifest = _manifest(snapshot, synthesis, policy, result.findings)
+        problem = contracts.first_error(manifest, CONTRACT)
+        if problem is not None:
+            result.findings.append(
+                Finding(synthesis.file.path, 1, 1, "SL801", Severity.ERROR,
+                        f"the computed manifest does not satisfy {CONTRACT}: {problem}; "
+                        "this is a bug in synthledger, please report it")
+            )
+        result.manifests[paper] = manifest
+    return result
+
+
+def _policy_in_force(snapshot: Snapshot) -> Entry | None:
+    """The policy with the latest effective date on or before the tip commit's date."""
+    if snapshot.tip is None:
+        return None
+    today = utc(snapshot.tip.committer_date)[:10]
+    candidates = [
+        e for e in snapshot.of_kind(FileKind.POLICY)
+        if e.document is not None and str(e.document.data.get("effective")) <= today
+    ]
+    # Publication order breaks ties between policies effective on the same day.
+    return max(candidates, key=lambda e: str(e.document.data["effective"]) if e.document else "",
+               default=None)
+
+
+def _manifest(
+    snapshot: Snapshot, synthesis: Entry, policy: Entry | None, findings: list[Finding]
+) -> dict[str, Any]:
+    assert synthesis.document is not None
+    paper = synthesis.file.paper or ""
+    record = synthesis.document.data
+    corrections = [e for e in snapshot.of_kind(FileKind.CORRECTION, paper) if e.document]
+    verifications = [e for e in snapshot.of_kind(FileKind.VERIFICATION, paper) if e.document]
+    notices = [_notice(e) for e in corrections]
+    status = correction_status(notices)
+    view, origins = _current_view(record, corrections, set(status.in_force), findings)
+    published = _published(record, synthesis)
+    policy_data = policy.document.data if policy and policy.document else None
+    inputs = [synthesis, *corrections, *verifications, *([policy] if policy else [])]
+    evaluated = max(utc(e.added.committer_date) for e in inputs)
+    gate = _gate(policy_data, view, published, verifications, evaluated)
+    return {
+        "contract": CONTRACT,
+        "id": paper,
+        "title": view.get("title"),
+        "publisher": view.get("publisher"),
+        "published": published,
+        "status": str(status.status),
+        "flags": list(status.flags),
+        "correction_count": len(corrections),
+        "corrections": [
+            _correction_entry(e, status.in_force, status.cancelled) for e in corrections
+        ],
+        "amended_fields": origins,
+        "tier": tier(view, policy_data) if policy_data else None,
+        "dimensions": {
+            name: dimension.as_dict()
+            for name, dimension in dimensions(
+                view, gate_verified=gate is not None and gate.status == "Verified"
+            ).items()
+        },
+        "gate": gate.as_dict() if gate else None,
+        "verification_level": _verification_level(view, gate),
+        "provenance": _provenance(view, synthesis),
+        "claims": _claims(view, corrections, status.in_force),
+        "contracts": {
+            "synthesis": record.get("contract"),
+            "provenance": view.get("provenance", {}).get("contract"),
+            "correction": "correction-record-v1",
+            "manifest": CONTRACT,
+        },
+        "inputs": [
+            {"path": e.file.path, "blob": e.blob, "commit": e.added.sha} for e in inputs
+        ],
+        "evaluated": evaluated,
+    }
+
+
+def _notice(entry: Entry) -> Notice:
+    assert entry.document is not None
+    data = entry.document.data
+    cancels = data.get("cancels")
+    return Notice(entry.file.stem, str(data.get("kind")), cancels if isinstance(cancels, str) else None)
+
+
+def _current_view(
+    record: dict[str, Any], corrections: list[Entry], in_force: set[str], findings: list[Finding]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The synthesis with the patches of the corrections in force applied, in order."""
+    view = record
+    origins: dict[str, str] = {}
+    for entry in corrections:
+        assert entry.document is not None
+        if entry.file.stem not in in_force:
+            continue
+        operations = entry.document.data.get("patch") or []
+        try:
+            view = apply_patch(view, operations)
+        except PatchFailure as exc:
+            findings.append(
+                Finding(entry.file.path, 1, 1, "SL402", Severity.ERROR,
+                        f"in publication order, this patch does not apply: {exc}; "
+                        "it is left out of the current view", entry.added.sha)
+            )
+            continue
+        for operation in operations:
+            origins[operation["path"]] = entry.file.stem
+    return view, [{"pointer": p, "correction": c} for p, c in sorted(origins.items())]
+
+
+def _published(record: dict[str, Any], synthesis: Entry) -> dict[str, Any]:
+    archived = synthesis.published
+    imported = record.get("imported") or {}
+    stated = record.get("published")
+    bound = imported.get("published_before")
+    return {
+        "commit": synthesis.added.sha,
+        "date": archived,
+        "author": f"{synthesis.added.author_name} <{synthesis.added.author_email}>",
+        "stated": stated,
+        "stated_before": bound,
+        "stated_after_archiving": bool(stated and stated > archived[:10]),
+        "imported": bool(imported),
+    }
+
+
+def _gate(
+    policy: dict[str, Any] | None,
+    view: dict[str, Any],
+    published: dict[str, Any],
+    verifications: list[Entry],
+    evaluated: str,
+) -> Verdict | None:
+    if not policy or not policy.get("gates"):
+        return None
+    gate = policy["gates"][-1]
+    attempts = [_attempt(e, view) for e in verifications]
+    return verdict(
+        gate,
+        view,
+        published_before_gate=_predates(published, gate["activated"]),
+        attempts=attempts,
+        evaluated=evaluated,
+    )
+
+
+def _predates(published: dict[str, Any], activated: str) -> bool:
+    """Whether the paper was published before ``activated``: the stated date first,
+    then a stated upper bound, then the archiving commit."""
+    if published["stated"]:
+        return bool(published["stated"] < activated)
+    if published["stated_before"]:
+        return bool(published["stated_before"] <= activated)
+    return bool(published["date"][:10] < activated)
+
+
+def _attempt(entry: Entry, view: dict[str, Any]) -> Attempt:
+    assert entry.document is not None
+    data = entry.document.data
+    pinned = {a.get("path"): a.get("sha256") for a in view.get("artifacts", [])}
+    used = data.get("artifacts", [])
+    # An attempt counts only while what it checked is still what the paper pins.
+    match = bool(used) and all(pinned.get(a.get("path")) == a.get("sha256") for a in used)
+    return Attempt(
+        entry.file.stem, str(data.get("gate")), str(data.get("method")), str(data.get("outcome")),
+        data.get("reason"), match, entry.published,
+    )
+
+
+def _verification_level(view: dict[str, Any], gate: Verdict | None) -> dict[str, Any]:
+    declared = view.get("verification_level")
+    if gate is not None and gate.status == "Verified":
+        level = "L3"
+    elif declared:
+        level = declared["level"]
+    elif any(c.get("verified") for c in listed_claims(view)):
+        level = "L2"
+    else:
+        level = "L1"
+    return {"level": level, "label": LEVEL_LABELS[level], "declared": declared}
+
+
+def _provenance(view: dict[str, Any], synthesis: Entry) -> dict[str, Any]:
+    provenance = dict(view.get("provenance", {}))
+    provenance["attachable_artifacts"] = has_attachable_artifacts(view)
+    provenance["record"] = {
+        "path": synthesis.file.path,
+        "blob": synthesis.blob,
+        "commit": synthesis.added.sha,
+    }
+    return provenance
+
+
+def _claims(
+    view: dict[str, Any], corrections: list[Entry], in_force: Sequence[str]
+) -> dict[str, Any]:
+    claims = view.get("claims", {})
+    withdrawn = sorted(
+        {
+            claim
+            for e in corrections
+            if e.document and e.file.stem in in_force
+            for claim in e.document.data.get("withdraws_claims", [])
+        }
+    )
+    extracted, verified = claims.get("extracted", 0), claims.get("verified", 0)
+    if claims.get("disclosure") == "aggregate":
+        grounded = claims.get("source_grounded", verified)
+        lineage = f"{grounded} aggregate source-grounded claims"
+    else:
+        lineage = f"{extracted} listed claims, {verified} verified"
+        if withdrawn:
+            lineage += f", {len(withdrawn)} withdrawn"
+    return {
+        "disclosure": claims.get("disclosure"),
+        "extracted": extracted,
+        "verified": verified,
+        "source_grounded": claims.get("source_grounded"),
+        "record_source": claims.get("record_source"),
+        "withdrawn": withdrawn,
+        "lineage": lineage,
+    }
+
+
+def _correction_entry(
+    entry: Entry, in_force: Sequence[str], cancelled: dict[str, str]
+) -> dict[str, Any]:
+    assert entry.document is not None
+    data = entry.document.data
+    return {
+        "id": entry.file.stem,
+        "kind": data.get("kind"),
+        "date": data.get("date"),
+        "issued_by": data.get("issued_by"),
+        "reasons": data.get("reasons"),
+        "narrative": data.get("narrative"),
+        "path": entry.file.path,
+        "blob": entry.blob,
+        "commit": entry.added.sha,
+        "committed": entry.published,
+        "in_force": entry.file.stem in in_force,
+        "cancelled_by": cancelled.get(entry.file.stem),
+    }

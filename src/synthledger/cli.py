@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load(command: Command) -> CommandModule:
-    module: CommandModule = importlib.import_module(command.module)  # type: ignore[assignment]
+    module: CommandModule = importlib.import_module(command.module)
     return module
 
 

@@ -65,14 +65,13 @@ def load_config(root: Path, *, records_dir: str | None = None) -> ArchiveConfig:
     if not root.is_dir():
         raise SynthledgerError(f"archive root {root} is not a directory")
     table = _tool_table(root / "pyproject.toml")
-    config = ArchiveConfig(
+    return ArchiveConfig(
         root=root.resolve(),
-        records_dir=records_dir or _text(table, "records-dir", DEFAULT_RECORDS_DIR),
-        schemas_dir=_text(table, "schemas-dir", DEFAULT_SCHEMAS_DIR),
-        enforce_from=_text(table, "enforce-from", None),
-        main_branch=_text(table, "main-branch", "main"),
+        records_dir=records_dir or _text(table, "records-dir") or DEFAULT_RECORDS_DIR,
+        schemas_dir=_text(table, "schemas-dir") or DEFAULT_SCHEMAS_DIR,
+        enforce_from=_text(table, "enforce-from"),
+        main_branch=_text(table, "main-branch") or "main",
     )
-    return config
 
 
 def _declares_archive(pyproject: Path) -> bool:
@@ -100,8 +99,8 @@ def _tool_table(pyproject: Path) -> dict[str, object]:
     return table if isinstance(table, dict) else {}
 
 
-def _text(table: dict[str, object], key: str, default: str | None) -> str | None:
-    value = table.get(key, default)
+def _text(table: dict[str, object], key: str) -> str | None:
+    value = table.get(key)
     if value is not None and not isinstance(value, str):
         raise SynthledgerError(f"[tool.synthledger] {key} must be a string, not {value!r}")
     return value

@@ -8,6 +8,7 @@ building are the expensive parts.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from functools import cached_property
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import SchemaError, ValidationError, best_match
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from synthledger.findings import Finding, Severity
@@ -52,11 +54,11 @@ class Contracts:
         for directory in reversed(dirs):
             for file in sorted(directory.glob(f"*{SCHEMA_SUFFIX}")):
                 try:
-                    schema = json.loads(file.read_bytes())
-                except (OSError, ValueError):
+                    raw = file.read_bytes()
+                except OSError:
                     continue  # reported by validate when it checks schemas/ itself
-                if isinstance(schema, dict):
-                    schemas[file.name.removesuffix(SCHEMA_SUFFIX)] = schema
+                if _is_schema(raw):  # else validate reports it (SL104)
+                    schemas[file.name.removesuffix(SCHEMA_SUFFIX)] = json.loads(raw)
         return cls(schemas)
 
     @property
@@ -79,7 +81,11 @@ class Contracts:
     def validator(self, name: str) -> Draft202012Validator | None:
         validator = self._validators.get(name)
         if validator is None and name in self._schemas:
-            validator = Draft202012Validator(self._schemas[name], registry=self.registry)
+            validator = Draft202012Validator(
+                self._schemas[name],
+                registry=self.registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
             self._validators[name] = validator
         return validator
 
@@ -88,10 +94,19 @@ class Contracts:
         validator = self.validator(name)
         if validator is None:
             return []
+        try:
+            errors = list(validator.iter_errors(document.data))
+        except Unresolvable as exc:
+            mark = document.locate(("contract",))
+            message = (
+                f"contract {name} cannot check this record: its $ref {exc.ref!r} does not "
+                f"resolve to a known contract; fix the $ref in {name}{SCHEMA_SUFFIX}"
+            )
+            return [
+                Finding(document.path, mark.line, mark.column, "SL101", Severity.ERROR, message)
+            ]
         return [
-            finding
-            for error in validator.iter_errors(document.data)
-            for finding in _located(document, name, best_match([error]))
+            finding for error in errors for finding in _located(document, name, best_match([error]))
         ]
 
     def is_valid(self, data: Any, name: str) -> bool:
@@ -103,8 +118,27 @@ class Contracts:
         validator = self.validator(name)
         if validator is None:
             return f"unknown contract {name!r}"
-        error = best_match(validator.iter_errors(data), key=_by_position)
+        try:
+            error = best_match(validator.iter_errors(data), key=_by_position)
+        except Unresolvable:
+            return None  # the contract is at fault, and check() says so on the record
         return None if error is None else f"{_pointer(error.absolute_path)}: {error.message}"
+
+
+@functools.lru_cache(maxsize=256)
+def _is_schema(raw: bytes) -> bool:
+    """Whether ``raw`` is a valid JSON Schema object.
+
+    A validator built from anything else fails on every record it meets (or its
+    registry fails to build), so such a file is never used. Checked once per
+    content: the archive's contracts are usually the bundled ones, byte for byte.
+    """
+    try:
+        schema = json.loads(raw)
+        Draft202012Validator.check_schema(schema)
+    except (ValueError, SchemaError):
+        return False
+    return isinstance(schema, dict)
 
 
 def _by_position(error: ValidationError) -> Any:
@@ -114,7 +148,8 @@ def _by_position(error: ValidationError) -> Any:
 def _located(document: Document, contract: str, error: ValidationError) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = set(schema.get("properties", {}))
         for key in sorted(set(error.instance) - allowed):
             mark = document.locate_key((*path, key))
             yield Finding(

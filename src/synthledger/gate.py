@@ -62,7 +62,7 @@ class Verdict:
 
 def has_attachable_artifacts(view: dict[str, Any]) -> bool:
     roles = {a.get("role") for a in view.get("artifacts", []) if isinstance(a, dict)}
-    return PROOF_ROLES <= roles or REPRO_ROLES <= roles
+    return roles >= PROOF_ROLES or roles >= REPRO_ROLES
 
 
 def verdict(

@@ -1,11 +1,11 @@
 """Where things live in an archive, and which contract claims each file.
 
-    <records>/policy/<effective date>-<slug>.yaml      policy-v*
-    <records>/papers/<id>/synthesis.yaml               synthesis-v*
-    <records>/papers/<id>/corrections/<cid>.yaml       correction-record-v*
-    <records>/papers/<id>/verifications/<vid>.yaml     verification-record-v*
-    <records>/papers/<id>/artifacts/...                artifacts (hashed in the records)
-    <schemas>/<contract>.json                          contracts
+<records>/policy/<effective date>-<slug>.yaml      policy-v*
+<records>/papers/<id>/synthesis.yaml               synthesis-v*
+<records>/papers/<id>/corrections/<cid>.yaml       correction-record-v*
+<records>/papers/<id>/verifications/<vid>.yaml     verification-record-v*
+<records>/papers/<id>/artifacts/...                artifacts (hashed in the records)
+<schemas>/<contract>.json                          contracts
 """
 
 from __future__ import annotations

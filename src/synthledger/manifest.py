@@ -73,9 +73,15 @@ def build_manifests(
         problem = contracts.first_error(manifest, CONTRACT)
         if problem is not None:
             result.findings.append(
-                Finding(synthesis.file.path, 1, 1, "SL801", Severity.ERROR,
-                        f"the computed manifest does not satisfy {CONTRACT}: {problem}; "
-                        "this is a bug in synthledger, please report it")
+                Finding(
+                    synthesis.file.path,
+                    1,
+                    1,
+                    "SL801",
+                    Severity.ERROR,
+                    f"the computed manifest does not satisfy {CONTRACT}: {problem}; "
+                    "this is a bug in synthledger, please report it",
+                )
             )
         result.manifests[paper] = manifest
     return result
@@ -87,12 +93,16 @@ def _policy_in_force(snapshot: Snapshot) -> Entry | None:
         return None
     today = utc(snapshot.tip.committer_date)[:10]
     candidates = [
-        e for e in snapshot.of_kind(FileKind.POLICY)
+        e
+        for e in snapshot.of_kind(FileKind.POLICY)
         if e.document is not None and str(e.document.data.get("effective")) <= today
     ]
     # Publication order breaks ties between policies effective on the same day.
-    return max(candidates, key=lambda e: str(e.document.data["effective"]) if e.document else "",
-               default=None)
+    return max(
+        candidates,
+        key=lambda e: str(e.document.data["effective"]) if e.document else "",
+        default=None,
+    )
 
 
 def _manifest(
@@ -141,9 +151,7 @@ def _manifest(
             "correction": "correction-record-v1",
             "manifest": CONTRACT,
         },
-        "inputs": [
-            {"path": e.file.path, "blob": e.blob, "commit": e.added.sha} for e in inputs
-        ],
+        "inputs": [{"path": e.file.path, "blob": e.blob, "commit": e.added.sha} for e in inputs],
         "evaluated": evaluated,
     }
 
@@ -152,7 +160,9 @@ def _notice(entry: Entry) -> Notice:
     assert entry.document is not None
     data = entry.document.data
     cancels = data.get("cancels")
-    return Notice(entry.file.stem, str(data.get("kind")), cancels if isinstance(cancels, str) else None)
+    return Notice(
+        entry.file.stem, str(data.get("kind")), cancels if isinstance(cancels, str) else None
+    )
 
 
 def _current_view(
@@ -170,9 +180,16 @@ def _current_view(
             view = apply_patch(view, operations)
         except PatchFailure as exc:
             findings.append(
-                Finding(entry.file.path, 1, 1, "SL402", Severity.ERROR,
-                        f"in publication order, this patch does not apply: {exc}; "
-                        "it is left out of the current view", entry.added.sha)
+                Finding(
+                    entry.file.path,
+                    1,
+                    1,
+                    "SL402",
+                    Severity.ERROR,
+                    f"in publication order, this patch does not apply: {exc}; "
+                    "it is left out of the current view",
+                    entry.added.sha,
+                )
             )
             continue
         for operation in operations:
@@ -234,8 +251,13 @@ def _attempt(entry: Entry, view: dict[str, Any]) -> Attempt:
     # An attempt counts only while what it checked is still what the paper pins.
     match = bool(used) and all(pinned.get(a.get("path")) == a.get("sha256") for a in used)
     return Attempt(
-        entry.file.stem, str(data.get("gate")), str(data.get("method")), str(data.get("outcome")),
-        data.get("reason"), match, entry.published,
+        entry.file.stem,
+        str(data.get("gate")),
+        str(data.get("method")),
+        str(data.get("outcome")),
+        data.get("reason"),
+        match,
+        entry.published,
     )
 
 

@@ -84,7 +84,8 @@ def evidence_strength(view: dict[str, Any]) -> Dimension:
         "evidence-strength/1: HIGH when at least 80% of extracted claims are verified and the "
         "review score is at least 8.0; MEDIUM when at least 50% and 6.0; else LOW"
     )
-    basis = f"{f.verified} of {f.extracted} claims verified ({_percent(f.verified, f.extracted)}), review score {f.score:g}"
+    share = _percent(f.verified, f.extracted)
+    basis = f"{f.verified} of {f.extracted} claims verified ({share}), review score {f.score:g}"
     if f.ratio >= 0.8 and f.score >= 8.0:
         return Dimension(Level.HIGH, rule, basis)
     if f.ratio >= 0.5 and f.score >= 6.0:
@@ -108,7 +109,9 @@ def citation_grounding(view: dict[str, Any]) -> Dimension:
     known = {r.get("id") for r in view.get("references", []) if isinstance(r, dict)}
     items = listed_claims(view)
     cited = sum(1 for c in items if any(ref in known for ref in c.get("references", [])))
-    basis = f"{cited} of {len(items)} claims cite a listed reference ({_percent(cited, len(items))})"
+    basis = (
+        f"{cited} of {len(items)} claims cite a listed reference ({_percent(cited, len(items))})"
+    )
     share = cited / len(items) if items else 0.0
     level = Level.HIGH if share >= 0.8 else Level.MEDIUM if share >= 0.4 else Level.LOW
     return Dimension(level, rule, basis)

@@ -38,7 +38,8 @@ def validate(config: ArchiveConfig, paths: Sequence[str] | None = None) -> Valid
     contracts = Contracts.from_dirs(config.schemas_path, bundled_contracts_dir())
     archive = ArchiveIndex(config, contracts, paper_dirs(config))
     whole = paths is None
-    files = [classify(p, config) for p in (walk(config) if whole else _with_records(paths, config))]
+    selected = walk(config) if paths is None else _with_records(paths, config)
+    files = [classify(p, config) for p in selected]
     findings: list[Finding] = []
     checked = 0
     for file in files:
@@ -68,8 +69,14 @@ def _with_records(paths: Iterable[str], config: ArchiveConfig) -> list[str]:
 def _check_file(file: ArchiveFile, archive: ArchiveIndex) -> list[Finding]:
     full = archive.path(file.path)
     if os.path.islink(full):
-        return [_whole_file(file.path, "SL502", "is a symlink: records/ and schemas/ hold "
-                            "regular files only; commit the file itself")]
+        return [
+            _whole_file(
+                file.path,
+                "SL502",
+                "is a symlink: records/ and schemas/ hold "
+                "regular files only; commit the file itself",
+            )
+        ]
     if file.kind is FileKind.CONTRACT:
         return _check_contract_file(file.path, full)
     if file.kind not in RECORD_KINDS:
@@ -87,19 +94,43 @@ def _check_record(file: ArchiveFile, document: Document, archive: ArchiveIndex) 
     contract = document.data.get("contract")
     family = CONTRACT_FAMILY[file.kind]
     if not isinstance(contract, str):
-        return [_whole_file(file.path, "SL101", f"no 'contract' field: name the contract "
-                            f"this record follows, e.g. 'contract: {family}1'")]
+        return [
+            _whole_file(
+                file.path,
+                "SL101",
+                f"no 'contract' field: name the contract "
+                f"this record follows, e.g. 'contract: {family}1'",
+            )
+        ]
     if contract not in archive.contracts.names:
         mark = document.locate(("contract",))
         known = sorted(n for n in archive.contracts.names if n.startswith(family))
-        return [Finding(file.path, mark.line, mark.column, "SL101", Severity.ERROR,
-                        f"unknown contract {contract!r}: no schemas/{contract}{SCHEMA_SUFFIX}; "
-                        f"known for this place: {', '.join(known) or 'none'}")]
+        schema = f"{archive.config.schemas_dir}/{contract}{SCHEMA_SUFFIX}"
+        why = "is not a valid contract" if archive.path(schema).is_file() else "does not exist"
+        return [
+            Finding(
+                file.path,
+                mark.line,
+                mark.column,
+                "SL101",
+                Severity.ERROR,
+                f"unknown contract {contract!r}: {schema} {why}; "
+                f"known for this place: {', '.join(known) or 'none'}",
+            )
+        ]
     if not contract.startswith(family):
         mark = document.locate(("contract",))
-        return [Finding(file.path, mark.line, mark.column, "SL102", Severity.ERROR,
-                        f"a {file.kind} record here must follow a {family}N contract, "
-                        f"not {contract!r}: move the file or fix the contract")]
+        return [
+            Finding(
+                file.path,
+                mark.line,
+                mark.column,
+                "SL102",
+                Severity.ERROR,
+                f"a {file.kind} record here must follow a {family}N contract, "
+                f"not {contract!r}: move the file or fix the contract",
+            )
+        ]
     violations = archive.contracts.check(document, contract)
     if violations:
         return violations  # the rules assume the shape the contract guarantees
@@ -116,8 +147,11 @@ def _check_contract_file(path: str, full: Path) -> list[Finding]:
     except (OSError, UnicodeDecodeError) as exc:
         return [_whole_file(path, "SL104", f"cannot read the contract: {exc}")]
     except json.JSONDecodeError as exc:
-        return [Finding(path, exc.lineno, exc.colno, "SL104", Severity.ERROR,
-                        f"not valid JSON: {exc.msg}")]
+        return [
+            Finding(
+                path, exc.lineno, exc.colno, "SL104", Severity.ERROR, f"not valid JSON: {exc.msg}"
+            )
+        ]
     if not isinstance(schema, dict):
         return [_whole_file(path, "SL104", "a contract is a JSON Schema object")]
     try:
@@ -126,8 +160,14 @@ def _check_contract_file(path: str, full: Path) -> list[Finding]:
         return [_whole_file(path, "SL104", f"not a valid JSON Schema 2020-12: {exc.message}")]
     schema_id = schema.get("$id")
     if not isinstance(schema_id, str) or not schema_id.endswith(f"/{name}{SCHEMA_SUFFIX}"):
-        return [_whole_file(path, "SL104", f"$id must end with /{name}{SCHEMA_SUFFIX} so "
-                            "that the contract's name and identity agree")]
+        return [
+            _whole_file(
+                path,
+                "SL104",
+                f"$id must end with /{name}{SCHEMA_SUFFIX} so "
+                "that the contract's name and identity agree",
+            )
+        ]
     return []
 
 

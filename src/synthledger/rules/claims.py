@@ -77,9 +77,7 @@ def ids_unique(ctx: RecordContext) -> Iterator[Hit]:
                 seen[entry_id] = index
 
 
-@rule(
-    "SL301", Severity.ERROR, [FileKind.SYNTHESIS], "every reference a claim cites is listed"
-)
+@rule("SL301", Severity.ERROR, [FileKind.SYNTHESIS], "every reference a claim cites is listed")
 def claim_references_resolve(ctx: RecordContext) -> Iterator[Hit]:
     references = ctx.data.get("references")
     known = {

@@ -28,7 +28,7 @@ def id_matches_file_name(ctx: RecordContext) -> Iterator[Hit]:
     if isinstance(record_id, str) and record_id != ctx.file.stem:
         yield Hit(
             ("id",),
-            f"id {record_id!r} differs from the file name {ctx.file.stem!r}.yaml: "
+            f"id {record_id!r} differs from the file name {ctx.file.stem}.yaml: "
             f"name the file {record_id}.yaml or fix the id",
         )
 
@@ -50,9 +50,7 @@ def id_unique_ignoring_case(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "SL204", Severity.ERROR, [FileKind.POLICY], "a policy file is named <effective date>-<slug>"
-)
+@rule("SL204", Severity.ERROR, [FileKind.POLICY], "a policy file is named <effective date>-<slug>")
 def policy_named_by_date(ctx: RecordContext) -> Iterator[Hit]:
     effective = ctx.data.get("effective")
     if isinstance(effective, str) and not ctx.file.stem.startswith(f"{effective}-"):

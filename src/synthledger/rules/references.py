@@ -25,9 +25,7 @@ def _references(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(index, entry) for index, entry in enumerate(references) if isinstance(entry, dict)]
 
 
-@rule(
-    "SL304", Severity.ERROR, [FileKind.SYNTHESIS], "arXiv ids, DOIs and URLs are well formed"
-)
+@rule("SL304", Severity.ERROR, [FileKind.SYNTHESIS], "arXiv ids, DOIs and URLs are well formed")
 def well_formed(ctx: RecordContext) -> Iterator[Hit]:
     for index, entry in _references(ctx.data):
         arxiv, doi, url = entry.get("arxiv"), entry.get("doi"), entry.get("url")

@@ -1,0 +1,457 @@
+"""One pass over the first-parent line of git history: its commits and every change.
+
+Publication commits, correction order and the additive-only verdict are all
+derived from here, so they agree with one another. A single ``git log``
+reads the whole line; the cost grows with commits plus changes, never with
+records x commits. Merge commits are diffed against their first parent only:
+what a merge brings into the main line is the merge's change.
+"""
+
+from __future__ import annotations
+
+import enum
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
+
+from synthledger.errors import SynthledgerError
+
+SHALLOW_MESSAGE = (
+    "history is shallow: fetch full history, e.g. actions/checkout with fetch-depth: 0 "
+    "or git fetch --unshallow"
+)
+
+# The same history must read the same on every clone, whatever the local
+# configuration: replace refs could show a history that is not the one in the
+# objects, log.showSignature would mix gpg output into the stream, an order
+# file would reorder a commit's changes, another output encoding its names.
+_GIT_OPTIONS = (
+    "--no-replace-objects",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "diff.orderFile=/dev/null",
+    "-c",
+    "i18n.logOutputEncoding=UTF-8",
+)
+
+_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cI")
+_SIGNED_FIELDS = (*_FIELDS, "%G?")
+
+
+class Commit(NamedTuple):
+    """A commit of the first-parent line; dates are ISO 8601 exactly as git wrote them."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: str
+    committer_date: str
+    signature: str | None  # git's %G? letter (G good, N none, ...); None when not read
+    subject: str
+
+
+class ChangeKind(enum.StrEnum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    MODE_CHANGED = "mode-changed"
+    TYPE_CHANGED = "type-changed"
+
+
+class Diff(NamedTuple):
+    """One path's change between two trees, as ``git diff --raw`` reports it.
+
+    ``kind`` is the most serious thing that happened: type-changed (regular
+    file <-> symlink or submodule) > modified > mode-changed (100644 <->
+    100755). A content edit that also flips the executable bit is
+    ``modified`` with ``old_mode != new_mode``; readers that care (additive)
+    report both. ``old_path`` is where the file was before (None for an
+    addition; differs from ``path`` only for a rename). Modes and blobs are
+    None where the file does not exist.
+    """
+
+    kind: ChangeKind
+    path: str
+    old_path: str | None
+    old_mode: str | None
+    new_mode: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+
+class Change(NamedTuple):
+    """A :class:`Diff` made by a commit of the first-parent line."""
+
+    commit: Commit
+    kind: ChangeKind
+    path: str
+    old_path: str | None
+    old_mode: str | None
+    new_mode: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+
+class PathHistory(NamedTuple):
+    """When and by which commit a path was added, its blob then, and every change after."""
+
+    path: str
+    added: Commit
+    blob: str
+    later: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The first-parent line, oldest first.
+
+    ``commits`` holds every commit of the line read, ``changes`` only those
+    under the pathspecs. ``paths`` holds the paths added within the history read (a range read
+    from ``since`` knows nothing of paths added before it), in the order they
+    were first added: publication order.
+    """
+
+    commits: tuple[Commit, ...]
+    changes: tuple[Change, ...]
+    paths: Mapping[str, PathHistory]
+
+    def added(self, path: str) -> Commit | None:
+        """The commit that first added ``path``."""
+        entry = self.paths.get(path)
+        return entry.added if entry is not None else None
+
+    def blob_at_head(self, path: str) -> str | None:
+        """The blob ``path`` holds at the newest commit read; None if it is gone."""
+        entry = self.paths.get(path)
+        if entry is None:
+            return None
+        blob: str | None = entry.blob
+        for change in entry.later:
+            moved_away = change.kind is ChangeKind.RENAMED and change.path != path
+            blob = None if change.kind is ChangeKind.DELETED or moved_away else change.new_blob
+        return blob
+
+    def under(self, directory: str) -> tuple[PathHistory, ...]:
+        """The paths added below ``directory``, in publication order."""
+        prefix = directory.rstrip("/") + "/"
+        return tuple(entry for path, entry in self.paths.items() if path.startswith(prefix))
+
+
+EMPTY_HISTORY = History((), (), MappingProxyType({}))
+
+
+def read_history(
+    repo_dir: Path,
+    *,
+    rev: str = "HEAD",
+    since: str | None = None,
+    pathspecs: Sequence[str] = (),
+    signatures: bool = False,
+    exclude: Sequence[str] = (),
+) -> History:
+    """Read the first-parent line of ``rev`` in one ``git log``.
+
+    ``since`` (a revision) and ``exclude`` (commit hashes, e.g. the tips of
+    existing refs) stop the walk: commits reachable from them are left out.
+    ``pathspecs`` are plain paths (directories or files, no pathspec magic):
+    only changes at or below them are kept. Paths are relative to
+    ``repo_dir``. ``signatures`` asks git to verify each commit's signature,
+    which can be slow. A repository whose HEAD has no commits yet has an
+    empty history.
+    """
+    head = resolve_head(repo_dir, rev)
+    if head is None:
+        return EMPTY_HISTORY
+    stops = [resolve_commit(repo_dir, since)] if since is not None else []
+    stops.extend(exclude)
+    fields = _SIGNED_FIELDS if signatures else _FIELDS
+    # \x01 marks a commit; the fields are NUL-separated, like -z's paths.
+    fmt = "%x01" + "%x00".join((*fields, "%s"))
+    # Paths are filtered here, not by a git pathspec: limiting the walk by
+    # pathspec makes git compare every commit's trees twice (about 2.5x slower).
+    # No --reverse either: it makes git hold the whole walk in memory.
+    output = git(
+        repo_dir,
+        "log",
+        "--first-parent",
+        "-m",
+        "--root",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--find-renames",
+        "--relative",
+        "--ignore-submodules=none",
+        "--no-color",
+        f"--format={fmt}",
+        head,
+        *(f"^{stop}" for stop in stops),
+        "--",
+    )
+    return _build(output, signed=signatures, wanted=_path_filter(pathspecs))
+
+
+def read_staged(repo_dir: Path, pathspecs: Sequence[str] = ()) -> tuple[Diff, ...]:
+    """The staged change against HEAD; in a repository without commits, all additions."""
+    # The staged change needs HEAD only: a shallow clone is fine here.
+    if resolve_head(repo_dir, full_history=False) is None:
+        output = git(
+            repo_dir, "diff", "--cached", "--name-only", "-z", "--relative", "--", *pathspecs
+        )
+        return tuple(
+            Diff(ChangeKind.ADDED, path, None, None, None, None, None)
+            for path in output.split("\0")
+            if path
+        )
+    output = git(
+        repo_dir,
+        "diff",
+        "--cached",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--find-renames",
+        "--relative",
+        "--ignore-submodules=none",
+        "--no-color",
+        "HEAD",
+        "--",
+        *pathspecs,
+    )
+    return tuple(_read_diffs(output.split("\0"), 0)[0])
+
+
+def resolve_commit(repo_dir: Path, rev: str) -> str:
+    """The full hash of the commit ``rev`` names."""
+    proc = _run(
+        repo_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
+    )
+    if proc.returncode != 0:
+        raise _unknown_revision(rev)
+    return proc.stdout.decode().strip()
+
+
+def is_ancestor(repo_dir: Path, ancestor: str, descendant: str) -> bool:
+    proc = _run(repo_dir, "merge-base", "--is-ancestor", ancestor, descendant)
+    if proc.returncode > 1:
+        raise SynthledgerError(f"git merge-base failed: {_first_line(proc.stderr)}")
+    return proc.returncode == 0
+
+
+def first_parent_line(
+    repo_dir: Path, rev: str, *, exclude: Sequence[str] = ()
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(hash, parents) of every first-parent commit of ``rev`` not reachable from ``exclude``,
+    newest first. Cheap: no diffs."""
+    output = git(
+        repo_dir, "rev-list", "--first-parent", "--parents", rev, *(f"^{x}" for x in exclude)
+    )
+    line_of: list[tuple[str, tuple[str, ...]]] = []
+    for line in output.splitlines():
+        sha, *parents = line.split()
+        line_of.append((sha, tuple(parents)))
+    return line_of
+
+
+def git(repo_dir: Path, *args: str) -> str:
+    """Run git in ``repo_dir``; its stdout, or a SynthledgerError with git's complaint."""
+    proc = _run(repo_dir, *args)
+    if proc.returncode != 0:
+        raise SynthledgerError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
+    return proc.stdout.decode("utf-8", "surrogateescape")
+
+
+def _run(repo_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(repo_dir), *_GIT_OPTIONS, *args],
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise SynthledgerError("git not found: install git and put it on PATH") from exc
+
+
+def resolve_head(repo_dir: Path, rev: str = "HEAD", *, full_history: bool = True) -> str | None:
+    """The commit ``rev`` names, or None for the HEAD of a repository without commits.
+
+    Raises if ``repo_dir`` is not a git repository, if ``rev`` is unknown, and
+    (with ``full_history``) if the clone is shallow: derived values from a
+    truncated history would be wrong, not merely incomplete. One rev-parse
+    answers all of it.
+    """
+    if not repo_dir.is_dir():
+        raise SynthledgerError(f"{repo_dir} is not a directory: pass --root DIR")
+    proc = _run(
+        repo_dir,
+        "rev-parse",
+        "--is-shallow-repository",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        f"{rev}^{{commit}}",
+    )
+    lines = proc.stdout.decode().split()
+    if proc.returncode > 1 or not lines:
+        raise SynthledgerError(
+            f"{repo_dir} is not a git repository: run inside a clone of the archive "
+            "or pass --root DIR"
+        )
+    if lines[0] == "true" and full_history:
+        raise SynthledgerError(SHALLOW_MESSAGE)
+    if proc.returncode == 0:
+        return lines[1]
+    if rev == "HEAD":
+        return None  # HEAD only fails to resolve on a branch with no commits yet
+    raise _unknown_revision(rev)
+
+
+def _unknown_revision(rev: str) -> SynthledgerError:
+    return SynthledgerError(
+        f"unknown revision {rev!r}: check the name, or fetch it first (git fetch origin)"
+    )
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "no message"
+
+
+def _path_filter(pathspecs: Sequence[str]) -> Callable[[str], bool] | None:
+    """A test for "at or below one of these paths"; None when every path is wanted."""
+    specs = {spec.strip("/").removeprefix("./") for spec in pathspecs}
+    if not specs or specs & {"", "."}:
+        return None
+    prefixes = tuple(f"{spec}/" for spec in specs)
+    return lambda path: path in specs or path.startswith(prefixes)
+
+
+def _build(output: str, *, signed: bool, wanted: Callable[[str], bool] | None) -> History:
+    tokens = output.split("\0")
+    width = len(_SIGNED_FIELDS if signed else _FIELDS) + 1
+    # git writes newest first; collect, then replay oldest first.
+    newest_first: list[tuple[Commit, list[Diff]]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not token.startswith("\x01"):
+            if token.strip():
+                raise SynthledgerError(f"unexpected git log output near {token[:40]!r}")
+            i += 1
+            continue
+        fields = tokens[i : i + width]
+        if len(fields) < width:
+            raise SynthledgerError("git log output ended in the middle of a commit")
+        sha, parents, name, email, author_date, committer_date = fields[:6]
+        commit = Commit(
+            sha[1:],
+            tuple(parents.split()),
+            name,
+            email,
+            author_date,
+            committer_date,
+            fields[6] if signed else None,
+            fields[-1],
+        )
+        diffs, i = _read_diffs(tokens, i + width)
+        if wanted is not None:
+            diffs = [
+                d
+                for d in diffs
+                if wanted(d.path) or (d.old_path is not None and wanted(d.old_path))
+            ]
+        newest_first.append((commit, diffs))
+
+    changes: list[Change] = []
+    # path -> (added, blob, later); tuples are made once at the end.
+    paths: dict[str, tuple[Commit, str, list[Change]]] = {}
+    for commit, diffs in reversed(newest_first):
+        for diff in diffs:
+            change = Change(commit, *diff)
+            changes.append(change)
+            _record(paths, change)
+    return History(
+        tuple(commit for commit, _ in reversed(newest_first)),
+        tuple(changes),
+        MappingProxyType(
+            {
+                path: PathHistory(path, added, blob, tuple(later))
+                for path, (added, blob, later) in paths.items()
+            }
+        ),
+    )
+
+
+def _read_diffs(tokens: list[str], i: int) -> tuple[list[Diff], int]:
+    """The raw entries starting at ``tokens[i]``, and the index after them.
+
+    An entry is ``:old_mode new_mode old_blob new_blob status`` then one path,
+    or two (source first) for a rename or copy; git puts a newline before a
+    commit's first entry.
+    """
+    diffs: list[Diff] = []
+    while i < len(tokens):
+        meta = tokens[i]
+        if meta.startswith(":"):
+            meta = meta[1:]
+        elif meta.startswith("\n:"):
+            meta = meta[2:]
+        else:
+            break
+        old_mode, new_mode, old_blob, new_blob, status = meta.split(" ")
+        if status[0] in "RC":
+            old_path, path = tokens[i + 1], tokens[i + 2]
+            i += 3
+        else:
+            path = old_path = tokens[i + 1]
+            i += 2
+        diffs.append(_diff(status, path, old_path, old_mode, new_mode, old_blob, new_blob))
+    return diffs, i
+
+
+def _diff(
+    status: str,
+    path: str,
+    old_path: str,
+    old_mode: str,
+    new_mode: str,
+    old_blob: str,
+    new_blob: str,
+) -> Diff:
+    letter = status[0]
+    if letter in "AC":  # a copy leaves its source alone: the new path is an addition
+        return Diff(ChangeKind.ADDED, path, None, None, new_mode, None, new_blob)
+    if letter == "D":
+        return Diff(ChangeKind.DELETED, path, path, old_mode, None, old_blob, None)
+    if letter == "R":
+        return Diff(ChangeKind.RENAMED, path, old_path, old_mode, new_mode, old_blob, new_blob)
+    if letter not in "MT":
+        raise SynthledgerError(f"git reported an unknown change status {status!r} for {path}")
+    if letter == "T" or _file_type(old_mode) != _file_type(new_mode):
+        kind = ChangeKind.TYPE_CHANGED
+    elif old_blob == new_blob and old_mode != new_mode:
+        kind = ChangeKind.MODE_CHANGED
+    else:
+        kind = ChangeKind.MODIFIED
+    return Diff(kind, path, path, old_mode, new_mode, old_blob, new_blob)
+
+
+def _file_type(mode: str) -> int:
+    """Regular file, symlink or submodule: the S_IFMT bits of a git mode."""
+    return int(mode, 8) & 0o170000
+
+
+def _record(paths: dict[str, tuple[Commit, str, list[Change]]], change: Change) -> None:
+    if change.kind is ChangeKind.RENAMED and change.old_path in paths:
+        paths[change.old_path][2].append(change)
+    entry = paths.get(change.path)
+    if entry is not None:
+        entry[2].append(change)
+    elif change.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and change.new_blob is not None:
+        paths[change.path] = (change.commit, change.new_blob, [])

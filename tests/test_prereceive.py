@@ -213,3 +213,32 @@ def test_parse_updates_skips_blank_lines() -> None:
     assert parse_updates([f"{ZERO} {'1' * 40} refs/heads/main\n", "\n"]) == [
         RefUpdate(ZERO, "1" * 40, "refs/heads/main")
     ]
+
+
+def test_a_new_main_made_from_an_edited_branch_is_refused(
+    client: GitRepo, server: GitRepo
+) -> None:
+    client.commit("publish", {PAPER: "a\n"})
+    edit = client.commit("edit", {PAPER: "b\n"})
+    assert push(client, "main:draft").returncode == 0  # drafts are not checked
+
+    refused = push(client, "main:main")
+
+    assert refused.returncode == 1
+    assert f"error[SL701] in commit {edit[:12]}" in refused.stderr
+
+
+def test_a_push_cannot_move_records_dir_and_edit_in_one_go(
+    client: GitRepo, server: GitRepo
+) -> None:
+    client.commit("publish", {PAPER: "a\n"})
+    assert push(client, "main").returncode == 0
+    edit = client.commit(
+        "unprotect and edit",
+        {PAPER: "b\n", "pyproject.toml": '[tool.synthledger]\nrecords-dir = "elsewhere"\n'},
+    )
+
+    refused = push(client, "main")
+
+    assert refused.returncode == 1
+    assert f"error[SL701] in commit {edit[:12]}" in refused.stderr

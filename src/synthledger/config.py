@@ -64,9 +64,17 @@ def load_config(root: Path, *, records_dir: str | None = None) -> ArchiveConfig:
     """Read ``[tool.synthledger]`` from ``root/pyproject.toml``; options override it."""
     if not root.is_dir():
         raise SynthledgerError(f"archive root {root} is not a directory")
-    table = _tool_table(root / "pyproject.toml")
+    return _from_table(root.resolve(), _tool_table(root / "pyproject.toml"), records_dir)
+
+
+def config_from_toml(text: str, root: Path, *, source: str = "pyproject.toml") -> ArchiveConfig:
+    """The configuration a pyproject.toml's text gives (e.g. one read from a commit)."""
+    return _from_table(root.resolve(), _parse_tool_table(text, source), None)
+
+
+def _from_table(root: Path, table: dict[str, object], records_dir: str | None) -> ArchiveConfig:
     return ArchiveConfig(
-        root=root.resolve(),
+        root=root,
         records_dir=records_dir or _text(table, "records-dir") or DEFAULT_RECORDS_DIR,
         schemas_dir=_text(table, "schemas-dir") or DEFAULT_SCHEMAS_DIR,
         enforce_from=_text(table, "enforce-from"),
@@ -91,9 +99,17 @@ def _tool_table(pyproject: Path) -> dict[str, object]:
     except OSError as exc:
         raise SynthledgerError(f"cannot read {pyproject}: {exc.strerror}") from exc
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SynthledgerError(f"{pyproject}: not valid TOML: {exc}") from exc
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SynthledgerError(f"{pyproject}: not UTF-8: {exc}") from exc
+    return _parse_tool_table(text, str(pyproject))
+
+
+def _parse_tool_table(text: str, source: str) -> dict[str, object]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SynthledgerError(f"{source}: not valid TOML: {exc}") from exc
     tool = document.get("tool", {})
     table = tool.get("synthledger", {}) if isinstance(tool, dict) else {}
     return table if isinstance(table, dict) else {}

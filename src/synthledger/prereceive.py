@@ -11,15 +11,13 @@ additive-only rule. Other refs pass. A bare repository has no work tree, so
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from synthledger.additive import NOT_FAST_FORWARD, check_commits, history_finding
-from synthledger.config import ArchiveConfig, load_config
+from synthledger.config import ArchiveConfig, config_from_toml
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, exit_status
 from synthledger.history import first_parent_line, git, is_ancestor
@@ -54,7 +52,9 @@ def check_push(repo_dir: Path, updates: Sequence[RefUpdate]) -> list[Finding]:
 def check_update(repo_dir: Path, update: RefUpdate) -> list[Finding]:
     old, new = update.old, update.new
     deleting = _is_zero(new)
-    config = config_at(repo_dir, old if deleting else new)
+    # The rules in force are the ones already published: a push must not be
+    # able to move records-dir and edit a record in one go.
+    config = config_at(repo_dir, new if _is_zero(old) else old)
     branch = config.main_branch
     if update.ref != f"refs/heads/{branch}":
         return []
@@ -65,8 +65,9 @@ def check_update(repo_dir: Path, update: RefUpdate) -> list[Finding]:
         )
         return [history_finding(NOT_FAST_FORWARD, message, old)]
     if _is_zero(old):
-        # A new main branch: judge what no existing ref already holds.
-        return check_commits(config, new, exclude=_existing_tips(repo_dir))
+        # A new main branch: judge all of it, so that an edit pushed earlier to
+        # another branch cannot become main unjudged.
+        return check_commits(config, new)
     if not is_ancestor(repo_dir, old, new):
         message = (
             f"push to {branch} is not a fast-forward: {old[:12]} is not an ancestor of "
@@ -98,15 +99,7 @@ def config_at(repo_dir: Path, commit: str) -> ArchiveConfig:
         return ArchiveConfig(root=root)
     blob = listing.split()[2]
     text = git(repo_dir, "cat-file", "blob", blob)
-    with tempfile.TemporaryDirectory() as scratch:
-        pyproject = Path(scratch) / "pyproject.toml"
-        pyproject.write_text(text, encoding="utf-8", errors="surrogateescape")
-        try:
-            config = load_config(Path(scratch))
-        except SynthledgerError as exc:
-            where = f"{commit[:12]}:pyproject.toml"
-            raise SynthledgerError(str(exc).replace(str(pyproject), where)) from exc
-    return dataclasses.replace(config, root=root)
+    return config_from_toml(text, root, source=f"{commit[:12]}:pyproject.toml")
 
 
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:

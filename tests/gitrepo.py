@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -124,3 +125,15 @@ class GitRepo:
                 "README.md": "archive\n",
             },
         )
+
+
+REPO_ROOT = SRC.parent
+
+
+def bundled_archive(path: Path) -> GitRepo:
+    """A repository holding a copy of this project's archive (schemas/, records/), committed."""
+    repo = GitRepo.init(path)
+    shutil.copytree(REPO_ROOT / "schemas", path / "schemas")
+    shutil.copytree(REPO_ROOT / "records", path / "records")
+    repo.commit("import the archive", {"pyproject.toml": "[tool.synthledger]\n"})
+    return repo

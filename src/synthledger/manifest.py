@@ -6,6 +6,7 @@ times. The same history gives the same bytes on any clone, any day.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 from synthledger.contracts import Contracts
 from synthledger.findings import Finding, Severity
 from synthledger.gate import Attempt, Verdict, has_attachable_artifacts, verdict
-from synthledger.layout import FileKind
+from synthledger.layout import CONTRACT_FAMILY, FileKind
 from synthledger.patching import PatchFailure, apply_patch
 from synthledger.quality import dimensions, tier
 from synthledger.rules.claims import listed_claims
@@ -64,6 +65,7 @@ def build_manifests(
     snapshot: Snapshot, contracts: Contracts, ids: Sequence[str] | None = None
 ) -> ManifestSet:
     result = ManifestSet()
+    snapshot = _usable(snapshot, contracts, result.findings)
     policy = _policy_in_force(snapshot)
     for paper in ids if ids is not None else snapshot.papers():
         synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper), None)
@@ -85,6 +87,36 @@ def build_manifests(
             )
         result.manifests[paper] = manifest
     return result
+
+
+def _usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) -> Snapshot:
+    """Only records that satisfy the contract they name count; each other one is a finding."""
+    kept: list[Entry] = []
+    for entry in snapshot.entries:
+        problem = _problem(entry, contracts)
+        if problem is None:
+            kept.append(entry)
+            continue
+        findings.append(
+            Finding(
+                entry.file.path,
+                1,
+                1,
+                "SL802",
+                Severity.ERROR,
+                f"left out of the manifests: {problem}; run synthledger validate on it",
+            )
+        )
+    return dataclasses.replace(snapshot, entries=tuple(kept))
+
+
+def _problem(entry: Entry, contracts: Contracts) -> str | None:
+    if entry.document is None:
+        return entry.findings[0].message if entry.findings else "it cannot be read"
+    contract = entry.document.data.get("contract")
+    if not isinstance(contract, str) or not contract.startswith(CONTRACT_FAMILY[entry.file.kind]):
+        return f"it does not name a {CONTRACT_FAMILY[entry.file.kind]}N contract"
+    return contracts.first_error(entry.document.data, contract)
 
 
 def _policy_in_force(snapshot: Snapshot) -> Entry | None:

@@ -1,0 +1,110 @@
+"""Audit: was history ever rewritten, was any published file changed, and, for
+each paper, when and by which commit each of its records entered the archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthledger.additive import check_all, check_range
+from synthledger.config import ArchiveConfig
+from synthledger.contracts import Contracts
+from synthledger.findings import Finding, Severity
+from synthledger.history import is_ancestor, read_history, resolve_commit
+from synthledger.layout import FileKind, classify
+from synthledger.manifest import build_manifests
+from synthledger.snapshot import read_snapshot, utc
+
+SIGNATURES = {
+    "G": "good signature",
+    "B": "bad signature",
+    "U": "good signature, unknown validity",
+    "X": "good signature, expired",
+    "Y": "good signature, expired key",
+    "R": "good signature, revoked key",
+    "E": "signature cannot be checked (missing key)",
+    "N": "unsigned",
+}
+
+
+@dataclass
+class Audit:
+    head: str | None
+    anchor: str | None
+    anchor_ok: bool | None
+    findings: list[Finding] = field(default_factory=list)
+    timelines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    amended: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "head": self.head,
+            "anchor": self.anchor,
+            "anchor_is_ancestor": self.anchor_ok,
+            "findings": [f.as_dict() for f in sorted(self.findings)],
+            "papers": {
+                paper: {"timeline": events, "amended_fields": self.amended.get(paper, [])}
+                for paper, events in sorted(self.timelines.items())
+            },
+        }
+
+
+def audit(
+    config: ArchiveConfig,
+    contracts: Contracts,
+    *,
+    paper: str | None = None,
+    anchor: str | None = None,
+) -> Audit:
+    head = read_history(config.root, pathspecs=(config.records_dir,))
+    tip = head.commits[-1].sha if head.commits else None
+    result = Audit(tip, None, None)
+    if anchor is not None:
+        result.anchor = resolve_commit(config.root, anchor)
+        result.anchor_ok = is_ancestor(config.root, result.anchor, "HEAD")
+        if not result.anchor_ok:
+            result.findings.append(
+                Finding(
+                    ".",
+                    1,
+                    1,
+                    "SL706",
+                    Severity.ERROR,
+                    f"history was rewritten: the anchor {result.anchor[:12]} is no longer "
+                    "an ancestor of HEAD, so commits an auditor saw have been replaced. "
+                    "Compare the two histories from the anchor's clone",
+                    result.anchor,
+                )
+            )
+            return result
+        result.findings.extend(check_range(config, result.anchor, "HEAD"))
+    else:
+        result.findings.extend(check_all(config))
+    signed = read_history(config.root, pathspecs=(config.records_dir,), signatures=True)
+    for path, path_history in signed.paths.items():
+        file = classify(path, config)
+        if file.paper is None or file.kind is FileKind.ARTIFACT:
+            continue
+        if paper is not None and file.paper != paper:
+            continue
+        commit = path_history.added
+        result.timelines.setdefault(file.paper, []).append(
+            {
+                "record": path,
+                "kind": str(file.kind),
+                "commit": commit.sha,
+                "date": utc(commit.committer_date),
+                "author": f"{commit.author_name} <{commit.author_email}>",
+                "signature": commit.signature,
+                "signature_meaning": SIGNATURES.get(commit.signature or "", "unknown"),
+                "changed_later": [
+                    {"commit": c.commit.sha, "kind": str(c.kind)} for c in path_history.later
+                ],
+            }
+        )
+    snapshot = read_snapshot(config)
+    built = build_manifests(snapshot, contracts, [paper] if paper else None)
+    for paper_id, manifest in built.manifests.items():
+        result.amended[paper_id] = manifest["amended_fields"]
+    result.findings.extend(built.findings)
+    return result

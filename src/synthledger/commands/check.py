@@ -1,0 +1,42 @@
+"""What CI runs: validate, the additive-only check and the manifest build, together.
+
+Without --base, the additive check covers every commit since the root (or
+since [tool.synthledger] enforce-from); with --base, the commits of
+base..HEAD, as for a pull request or a push. With --out, the manifests are
+written too.
+
+example:
+  synthledger check --base origin/main --format github
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from synthledger.commands import add_format_option, add_root_option, archive_config
+from synthledger.findings import exit_status
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base", metavar="REV", help="check only the commits of REV..HEAD")
+    parser.add_argument("--out", metavar="DIR", help="also write the manifests into DIR")
+    add_root_option(parser)
+    add_format_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from synthledger.check import check
+    from synthledger.manifest import dumps
+    from synthledger.report import report
+
+    config = archive_config(args)
+    result = check(config, base=args.base)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for paper, manifest in sorted(result.manifests.manifests.items()):
+            (out / f"{paper}.json").write_text(dumps(manifest), encoding="utf-8")
+        (out / "index.json").write_text(dumps(result.manifests.index()), encoding="utf-8")
+    report(result.findings, args.format, checked=result.checked)
+    return exit_status(result.findings, strict=args.strict)

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from synthledger.load import Loaded, load_bytes
+
+KNOWN_RULES = {f"SL{number:03d}" for number in range(1, 17)}
+# What a YAML 1.1 dumper may legitimately write that this loader refuses; SL016:
+# PyYAML writes an empty key as an explicit one, "? ''".
+YAML11_WRITES = {"SL010", "SL011", "SL012", "SL013", "SL014", "SL016"}
+
+RECORD = """\
+# yaml-language-server: $schema=../../schemas/synthesis-v1.json
+contract: synthesis-v1
+title: "Inference Optimization Trade-offs: Llama3-70B"
+published: '2026-05-30'
+review: {method: automated, score: 4.8}
+public: true
+claims:
+  - id: c1
+    text: >-
+      There is an increase in both accuracy and
+      MI attack effectiveness.
+    verified: false
+    confidence: 0.05
+    references: [r1, r2]
+  - id: c2
+    text: 'It''s quoted'
+    confidence: 0.19
+references:
+  - {id: r1, url: "http://arxiv.org/abs/2208.13968v1"}
+  - id: r2
+    url: http://arxiv.org/abs/2105.05381v4
+"""
+
+# Characters a mutation inserts: YAML indicators, breaks, and a few awkward ones.
+MUTATION_CHARACTERS = st.sampled_from(list(":-?[]{},#&*!|>'\"%@`\n\r\t ~0123456789.eE+yYnN")) | (
+    st.characters()
+)
+
+
+def encode(text: str) -> bytes:
+    """UTF-8, letting lone surrogates through as the invalid bytes an editor might write."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def assert_well_formed(loaded: Loaded) -> None:
+    """A document and no error, or no document and at least one located error."""
+    errors = [finding for finding in loaded.findings if finding.is_error]
+    if loaded.document is None:
+        assert errors
+    else:
+        assert not errors
+        assert isinstance(loaded.document.data, dict)
+        json.dumps(loaded.document.data, allow_nan=False)  # JSON-compatible
+    for finding in loaded.findings:
+        assert finding.path == "r.yaml"
+        assert finding.line >= 1
+        assert finding.column >= 1
+        assert finding.rule in KNOWN_RULES
+        assert finding.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_never_raise(raw: bytes) -> None:
+    assert_well_formed(load_bytes(raw, "r.yaml"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=MUTATION_CHARACTERS, max_size=200))
+def test_random_text_never_raises(text: str) -> None:
+    assert_well_formed(load_bytes(encode(text), "r.yaml"))
+
+
+@st.composite
+def mutated_records(draw: st.DrawFn) -> str:
+    """The valid record with a few characters inserted, deleted or replaced, or lines doubled."""
+    text = RECORD
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "duplicate line"]))
+        at = draw(st.integers(0, len(text)))
+        if kind == "insert":
+            text = text[:at] + draw(MUTATION_CHARACTERS) + text[at:]
+        elif kind == "delete":
+            text = text[:at] + text[at + 1 :]
+        elif kind == "replace":
+            text = text[:at] + draw(MUTATION_CHARACTERS) + text[at + 1 :]
+        else:
+            lines = text.splitlines(keepends=True)
+            index = min(at, len(lines) - 1)
+            lines.insert(index, lines[index])
+            text = "".join(lines)
+    return text
+
+
+def test_the_unmutated_record_loads() -> None:
+    loaded = load_bytes(RECORD.encode(), "r.yaml")
+    assert loaded.findings == ()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_records())
+def test_mutated_records_never_raise(text: str) -> None:
+    assert_well_formed(load_bytes(encode(text), "r.yaml"))
+    assert_well_formed(load_bytes(encode(text.replace("\n", "\r\n")), "r.yaml", max_depth=2))
+
+
+# PyYAML writes NEL, LS and PS unescaped, and then reads them (as YAML 1.1 says)
+# as line breaks: its own round trip changes them, so they are left out.
+TEXT = st.text(
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x85\u2028\u2029"), max_size=12
+)
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(TEXT, JSON_VALUES, max_size=5),
+    st.sampled_from([None, False, True]),
+)
+def test_what_pyyaml_writes_loads_unchanged_or_is_refused(
+    data: dict[str, Any], flow_style: bool | None
+) -> None:
+    """A YAML 1.1 dumper's output reads back as the same data, or is refused as ambiguous."""
+    text = yaml.safe_dump(data, default_flow_style=flow_style, allow_unicode=True)
+    loaded = load_bytes(text.encode(), "r.yaml")
+    assert_well_formed(loaded)
+    if loaded.document is None:
+        assert {finding.rule for finding in loaded.findings} <= YAML11_WRITES, text
+    else:
+        assert canonical(loaded.document.data) == canonical(data), text
+
+
+def canonical(value: Any) -> str:
+    """Equal for equal JSON, telling 1, 1.0 and True apart."""
+    return json.dumps(value, sort_keys=True)

@@ -6,7 +6,6 @@ Results go to stdout; nothing else does, so ``--format json | jq`` always works.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -64,28 +63,32 @@ def _escape_property(text: str) -> str:
 
 
 def _text(findings: Sequence[Finding], checked: int | None, out: TextIO) -> None:
+    if not out.isatty():
+        # Plain text for pipes, files and CI logs; rich is imported only for a person.
+        for f in findings:
+            out.write(_text_line(f) + "\n")
+        out.write(_summary(findings, checked) + "\n")
+        return
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(
-        file=out,
-        highlight=False,
-        soft_wrap=True,
-        no_color="NO_COLOR" in os.environ or None,
-        force_terminal=None if out.isatty() else False,
-    )
+    console = Console(file=out, highlight=False, soft_wrap=True)  # rich honours NO_COLOR
     for f in findings:
         line = Text()
         line.append(f"{f.path}:{f.line}:{f.column}", style="bold")
         line.append(": ")
-        style = "bold red" if f.is_error else "bold yellow"
-        line.append(f"{f.severity}[{f.rule}]", style=style)
+        line.append(f"{f.severity}[{f.rule}]", style="bold red" if f.is_error else "bold yellow")
         if f.commit is not None:
             line.append(f" in commit {f.commit[:12]}", style="cyan")
         line.append(f": {f.message}")
         console.print(line)
     summary_style = "red" if any(f.is_error for f in findings) else "green"
     console.print(Text(_summary(findings, checked), style=summary_style))
+
+
+def _text_line(f: Finding) -> str:
+    commit = f" in commit {f.commit[:12]}" if f.commit is not None else ""
+    return f"{f.path}:{f.line}:{f.column}: {f.severity}[{f.rule}]{commit}: {f.message}"
 
 
 def _summary(findings: Sequence[Finding], checked: int | None) -> str:

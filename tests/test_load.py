@@ -198,7 +198,10 @@ def test_sl008_anchors_aliases_and_merge_keys(
 
 def test_sl008_billion_laughs_is_cheap() -> None:
     lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    lines += [f"{b}: &{b} [{', '.join(['*' + a] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi")]
+    lines += [
+        f"{b}: &{b} [{', '.join(['*' + a] * 9)}]"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
     loaded = load_bytes("\n".join(lines).encode(), "r.yaml")
     assert loaded.document is None
     assert {f.rule for f in loaded.findings} == {"SL008"}
@@ -233,7 +236,7 @@ def test_sl010_deep_flow_nesting_stops_early() -> None:
     # Both parsers slow down quadratically with flow depth; this must stay instant.
     message = f"value nested deeper than the limit of {MAX_DEPTH} levels: flatten the structure"
     raw = "a: " + "[" * 300_000 + "]" * 300_000
-    assert only(raw, max_bytes=1_000_000) == ("SL010", 1, 4 + MAX_DEPTH - 1, message)
+    assert only(raw) == ("SL010", 1, 4 + MAX_DEPTH - 1, message)
 
 
 @pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "y", "N", "yEs"])
@@ -246,7 +249,9 @@ def test_sl011_yaml11_booleans(word: str) -> None:
 
 
 def test_sl011_applies_to_keys() -> None:
-    message = "'on' is a boolean in YAML 1.1 but text in YAML 1.2: quote it ('on') or write true/false"
+    message = (
+        "'on' is a boolean in YAML 1.1 but text in YAML 1.2: quote it ('on') or write true/false"
+    )
     assert only("on: push\n") == ("SL011", 1, 1, message)
 
 
@@ -349,7 +354,11 @@ def test_sl015_top_level_not_a_mapping(raw: str, kind: str) -> None:
         ("2.5: a\n", 1, "key '2.5' is read as a number: keys must be text: quote it: '2.5'"),
         ("true: a\n", 1, "key 'true' is read as a boolean: keys must be text: quote it: 'true'"),
         ("null: a\n", 1, "key 'null' is read as null: keys must be text: quote it: 'null'"),
-        ("{? : a}\n", 4, "empty key: keys must be text: write a name before ':'"),
+        (
+            "{? : a}\n",
+            4 if yaml.__with_libyaml__ else 3,  # where an empty node starts differs
+            "empty key: keys must be text: write a name before ':'",
+        ),
         (
             "[a, b]: c\n",
             1,
@@ -495,7 +504,8 @@ def test_locate_falls_back_to_the_nearest_recorded_ancestor() -> None:
     assert doc.locate(("nope",)) == Mark(2, 1)
     assert doc.locate(()) == Mark(2, 1)
     assert doc.locate_key(("claims", 1, "confidence")) == Mark(18, 5)
-    assert doc.locate_key(iter(["claims", 1])) == Mark(17, 5)  # no key: the value
+    item: list[str | int] = ["claims", 1]
+    assert doc.locate_key(iter(item)) == Mark(17, 5)  # no key: the value
     assert doc.locate_key(("claims", 1, "missing")) == Mark(17, 5)
     empty = Document("x.yaml", {}, {}, {})
     assert empty.locate(("a",)) == Mark(1, 1)
@@ -629,9 +639,7 @@ def test_load_file_on_a_fifo_does_not_hang(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="root reads any file"
-)
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads any file")
 def test_load_file_without_permission(tmp_path: Path) -> None:
     file = tmp_path / "secret.yaml"
     file.write_text("title: x\n")

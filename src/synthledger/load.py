@@ -6,7 +6,16 @@ aliases, tags, document boundaries and scalar style. Plain scalars are resolved
 by the YAML 1.2 core schema, and every plain scalar that a YAML 1.1 tool would
 read differently is reported, so that the record means the same thing to every
 reader. A malformed file always comes back as located findings, never as an
-exception.
+exception. One pass reports every problem it can; it stops at the first syntax
+error, second document or too-deep value.
+
+Rules (all errors): SL001 not UTF-8, SL002 byte-order mark, SL003 empty file,
+SL004 file too large, SL005 YAML syntax error, SL006 several documents, SL007
+duplicate key, SL008 anchor, alias or merge key, SL009 explicit tag, SL010
+nesting too deep, SL011 YAML 1.1 boolean (yes/no/on/off/y/n), SL012 unquoted
+date, SL013 number that YAML 1.1 and 1.2 read differently, SL014 non-finite
+number, SL015 top level not a mapping, SL016 key that is not text, SL017 file
+cannot be read.
 """
 
 from __future__ import annotations
@@ -116,13 +125,18 @@ def _read_at_most(file: Path, limit: int) -> tuple[bytes, int]:
     device in the records tree from hanging the hook.
     """
     descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
+    with os.fdopen(descriptor, "rb", buffering=0) as handle:  # unbuffered: no read-ahead
         info = os.fstat(handle.fileno())
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(0, "it is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise OSError(0, "it is not a regular file")
-        raw = handle.read(limit)
+        chunks: list[bytes] = []
+        remaining = limit
+        while remaining > 0 and (chunk := handle.read(remaining)):
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    raw = b"".join(chunks)
     return raw, max(info.st_size, len(raw))
 
 
@@ -529,10 +543,12 @@ class _Builder:
             self._check_properties(event, mark)
         frame = self.stack[-1] if self.stack else None
         as_key = frame is not None and frame.key is _NO_KEY and isinstance(frame.container, dict)
+        # Quoted, block and tagged scalars are text as written, and so is most plain
+        # text: only what might be null, a boolean or a number is looked at closely.
         text = event.value
-        if event.style or event.tag is not None:  # quoted, block or tagged: text as written
-            value: Any = text
-        else:
+        value: Any = text
+        plain = not event.style and event.tag is None
+        if plain and (len(text) <= _SHORT_WORD or text[0] in _NUMBER_START or text in _KEYWORDS):
             value = self._plain(text, mark, as_key)
         if frame is None:
             self._set_root_scalar(event, value, mark)
@@ -649,8 +665,7 @@ class _Builder:
     # Checks.
 
     def _plain(self, text: str, mark: Mark, as_key: bool) -> Any:
-        if len(text) > _SHORT_WORD and text[0] not in _NUMBER_START and text not in _KEYWORDS:
-            return text  # the common case, ordinary text, with no call
+        """The value of a plain scalar that may be more than text, checked for ambiguity."""
         value = _resolve(text)
         problem = _ambiguity(text, value) if text else None
         if problem is not None:

@@ -161,9 +161,7 @@ def test_correction_changes_status_and_current_view(archive: Path) -> None:
     manifest = json.loads(manifests(archive)[f"{SEED_003}.json"])
     assert manifest["status"] == "CORRECTED"
     assert manifest["title"] == "Deep ensembles: accuracy and privacy"
-    assert manifest["amended_fields"] == [
-        {"pointer": "/title", "correction": "c-2026-11-02-title"}
-    ]
+    assert manifest["amended_fields"] == [{"pointer": "/title", "correction": "c-2026-11-02-title"}]
 
 
 @pytest.mark.parametrize("first", ["concern", "erratum"])

@@ -215,9 +215,7 @@ def test_parse_updates_skips_blank_lines() -> None:
     ]
 
 
-def test_a_new_main_made_from_an_edited_branch_is_refused(
-    client: GitRepo, server: GitRepo
-) -> None:
+def test_a_new_main_made_from_an_edited_branch_is_refused(client: GitRepo, server: GitRepo) -> None:
     client.commit("publish", {PAPER: "a\n"})
     edit = client.commit("edit", {PAPER: "b\n"})
     assert push(client, "main:draft").returncode == 0  # drafts are not checked

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
@@ -43,23 +44,31 @@ def bundled_contracts_dir() -> Path:
 class Contracts:
     """Contracts by name (``synthesis-v1``), each validated against exactly its version."""
 
-    def __init__(self, schemas: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, schemas: dict[str, dict[str, Any]], raw: dict[str, bytes] | None = None
+    ) -> None:
         self._schemas = schemas
+        self._raw = (
+            raw if raw is not None else {n: json.dumps(s).encode() for n, s in schemas.items()}
+        )
         self._validators: dict[str, Draft202012Validator] = {}
 
     @classmethod
     def from_dirs(cls, *dirs: Path) -> Contracts:
         """Load every ``*.json`` in ``dirs``; earlier directories win."""
         schemas: dict[str, dict[str, Any]] = {}
+        raw: dict[str, bytes] = {}
         for directory in reversed(dirs):
             for file in sorted(directory.glob(f"*{SCHEMA_SUFFIX}")):
                 try:
-                    raw = file.read_bytes()
-                except OSError:
+                    content = file.read_bytes()
+                    schema = json.loads(content)
+                except (OSError, ValueError):
                     continue  # reported by validate when it checks schemas/ itself
-                if _is_schema(raw):  # else validate reports it (SL104)
-                    schemas[file.name.removesuffix(SCHEMA_SUFFIX)] = json.loads(raw)
-        return cls(schemas)
+                if isinstance(schema, dict):
+                    name = file.name.removesuffix(SCHEMA_SUFFIX)
+                    schemas[name], raw[name] = schema, content
+        return cls(schemas, raw)
 
     @property
     def names(self) -> frozenset[str]:
@@ -73,10 +82,44 @@ class Contracts:
         resources = [
             Resource.from_contents(schema, default_specification=DRAFT202012)
             for schema in self._schemas.values()
+            # Anything else breaks the registry for every contract (SL104 says so).
+            if isinstance(schema.get("$id"), str) and isinstance(schema.get("$schema", ""), str)
         ]
         return Registry().with_resources(
             (resource.id() or "", resource) for resource in resources if resource.id()
         )
+
+    def problem(self, name: str) -> str | None:
+        """Why contract ``name`` cannot check records, or None when it can.
+
+        A contract that is not a valid JSON Schema, or refers to one that is not,
+        would fail on every record it meets. Only the contracts a record's contract
+        reaches are checked: the metaschema check is slow, and a hook pays for it.
+        """
+        for reached in sorted(self._reachable(name)):
+            error = schema_error(self._raw[reached])
+            if error is not None:
+                return f"{reached}{SCHEMA_SUFFIX} is not a valid contract ({error})"
+        return None
+
+    def _reachable(self, name: str) -> set[str]:
+        """``name`` and every contract its ``$ref`` chains lead to."""
+        by_id = {s["$id"]: n for n, s in self._schemas.items() if isinstance(s.get("$id"), str)}
+        reached: set[str] = set()
+        pending = [name] if name in self._schemas else []
+        while pending:
+            current = pending.pop()
+            if current in reached:
+                continue
+            reached.add(current)
+            schema = self._schemas[current]
+            schema_id = schema.get("$id")
+            base = schema_id if isinstance(schema_id, str) else ""
+            for ref in _external_refs(schema):
+                target = by_id.get(urldefrag(urljoin(base, ref)).url)
+                if target is not None:
+                    pending.append(target)
+        return reached
 
     def validator(self, name: str) -> Draft202012Validator | None:
         validator = self._validators.get(name)
@@ -90,24 +133,28 @@ class Contracts:
         return validator
 
     def check(self, document: Document, name: str) -> list[Finding]:
-        """Findings (rule SL103) for every way ``document`` breaks contract ``name``."""
-        validator = self.validator(name)
-        if validator is None:
+        """Findings (rule SL103) for every way ``document`` breaks contract ``name``.
+
+        A contract that cannot check records gives one finding (SL101) instead.
+        """
+        if name not in self._schemas:
             return []
-        try:
-            errors = list(validator.iter_errors(document.data))
-        except Unresolvable as exc:
-            mark = document.locate(("contract",))
-            message = (
-                f"contract {name} cannot check this record: its $ref {exc.ref!r} does not "
-                f"resolve to a known contract; fix the $ref in {name}{SCHEMA_SUFFIX}"
-            )
-            return [
-                Finding(document.path, mark.line, mark.column, "SL101", Severity.ERROR, message)
-            ]
-        return [
-            finding for error in errors for finding in _located(document, name, best_match([error]))
-        ]
+        problem = self.problem(name)
+        validator = self.validator(name) if problem is None else None
+        if validator is not None:
+            try:
+                errors = list(validator.iter_errors(document.data))
+            except Unresolvable as exc:
+                problem = f"its $ref {exc.ref!r} does not resolve to a known contract"
+            else:
+                return [
+                    finding
+                    for error in errors
+                    for finding in _located(document, name, best_match([error]))
+                ]
+        mark = document.locate(("contract",))
+        message = f"contract {name} cannot check this record: {problem}; fix the contract first"
+        return [Finding(document.path, mark.line, mark.column, "SL101", Severity.ERROR, message)]
 
     def is_valid(self, data: Any, name: str) -> bool:
         validator = self.validator(name)
@@ -115,30 +162,52 @@ class Contracts:
 
     def first_error(self, data: Any, name: str) -> str | None:
         """A one-line account of the first way ``data`` breaks ``name``, or None."""
-        validator = self.validator(name)
-        if validator is None:
+        if name not in self._schemas:
             return f"unknown contract {name!r}"
+        validator = self.validator(name) if self.problem(name) is None else None
+        if validator is None:
+            return None  # the contract is at fault, and check() says so on its records
         try:
             error = best_match(validator.iter_errors(data), key=_by_position)
         except Unresolvable:
-            return None  # the contract is at fault, and check() says so on the record
+            return None
         return None if error is None else f"{_pointer(error.absolute_path)}: {error.message}"
 
 
 @functools.lru_cache(maxsize=256)
-def _is_schema(raw: bytes) -> bool:
-    """Whether ``raw`` is a valid JSON Schema object.
+def schema_error(raw: bytes) -> str | None:
+    """Why the JSON in ``raw`` is not a valid JSON Schema object, or None if it is.
 
-    A validator built from anything else fails on every record it meets (or its
-    registry fails to build), so such a file is never used. Checked once per
-    content: the archive's contracts are usually the bundled ones, byte for byte.
+    A validator built from anything else fails on every record it meets, so no
+    record is checked with it (see ``Contracts.problem``). Checked once per
+    content: the metaschema check is slow, and an archive's contracts are usually
+    the bundled ones, byte for byte.
     """
     try:
         schema = json.loads(raw)
+    except ValueError as exc:
+        return f"not valid JSON: {exc}"
+    if not isinstance(schema, dict):
+        return "a contract is a JSON Schema object"
+    try:
         Draft202012Validator.check_schema(schema)
-    except (ValueError, SchemaError):
-        return False
-    return isinstance(schema, dict)
+    except SchemaError as exc:
+        return f"not a valid JSON Schema 2020-12: {exc.message}"
+    return None
+
+
+def _external_refs(schema: Any) -> Iterator[str]:
+    """Every ``$ref`` in ``schema`` that points outside it."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                if not value.startswith("#"):
+                    yield value
+            else:
+                yield from _external_refs(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            yield from _external_refs(item)
 
 
 def _by_position(error: ValidationError) -> Any:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import SCHEMA_SUFFIX, Contracts, bundled_contracts_dir
+from synthledger.contracts import SCHEMA_SUFFIX, Contracts, bundled_contracts_dir, schema_error
 from synthledger.findings import Finding, Severity
 from synthledger.layout import (
     CONTRACT_FAMILY,
@@ -105,8 +105,6 @@ def _check_record(file: ArchiveFile, document: Document, archive: ArchiveIndex) 
     if contract not in archive.contracts.names:
         mark = document.locate(("contract",))
         known = sorted(n for n in archive.contracts.names if n.startswith(family))
-        schema = f"{archive.config.schemas_dir}/{contract}{SCHEMA_SUFFIX}"
-        why = "is not a valid contract" if archive.path(schema).is_file() else "does not exist"
         return [
             Finding(
                 file.path,
@@ -114,7 +112,7 @@ def _check_record(file: ArchiveFile, document: Document, archive: ArchiveIndex) 
                 mark.column,
                 "SL101",
                 Severity.ERROR,
-                f"unknown contract {contract!r}: {schema} {why}; "
+                f"unknown contract {contract!r}: no schemas/{contract}{SCHEMA_SUFFIX}; "
                 f"known for this place: {', '.join(known) or 'none'}",
             )
         ]
@@ -138,12 +136,10 @@ def _check_record(file: ArchiveFile, document: Document, archive: ArchiveIndex) 
 
 
 def _check_contract_file(path: str, full: Path) -> list[Finding]:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
     name = full.name.removesuffix(SCHEMA_SUFFIX)
     try:
-        schema = json.loads(full.read_bytes())
+        raw = full.read_bytes()
+        schema = json.loads(raw)
     except (OSError, UnicodeDecodeError) as exc:
         return [_whole_file(path, "SL104", f"cannot read the contract: {exc}")]
     except json.JSONDecodeError as exc:
@@ -154,10 +150,9 @@ def _check_contract_file(path: str, full: Path) -> list[Finding]:
         ]
     if not isinstance(schema, dict):
         return [_whole_file(path, "SL104", "a contract is a JSON Schema object")]
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        return [_whole_file(path, "SL104", f"not a valid JSON Schema 2020-12: {exc.message}")]
+    problem = schema_error(raw)
+    if problem is not None:
+        return [_whole_file(path, "SL104", problem)]
     schema_id = schema.get("$id")
     if not isinstance(schema_id, str) or not schema_id.endswith(f"/{name}{SCHEMA_SUFFIX}"):
         return [

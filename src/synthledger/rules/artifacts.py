@@ -33,7 +33,8 @@ def _artifacts(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
 def escapes_folder(path: str) -> bool:
     """True for absolute paths and paths that climb out with '..'."""
     pure = PurePosixPath(path)
-    return pure.is_absolute() or ".." in pure.parts or "\\" in path or ":" in pure.parts[0]
+    first = pure.parts[0] if pure.parts else ""  # "." and "./" have no parts
+    return pure.is_absolute() or ".." in pure.parts or "\\" in path or ":" in first
 
 
 def sha256_of(file: str) -> str:

@@ -134,7 +134,13 @@ def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
     cancels = ctx.data.get("cancels")
     if isinstance(cancels, str):
         sibling = f"{ctx.folder}/corrections/{cancels}.yaml"
-        if cancels == ctx.file.stem or not ctx.archive.path(sibling).is_file():
+        if cancels == ctx.file.stem:
+            yield Hit(
+                ("cancels",),
+                "a reinstatement cancels one earlier correction of this paper, not itself: "
+                "name that correction by its id",
+            )
+        elif not ctx.archive.path(sibling).is_file():
             yield Hit(
                 ("cancels",),
                 f"a reinstatement cancels one earlier correction of this paper, "

@@ -291,3 +291,11 @@ def test_every_rule_of_the_validator_is_named_by_a_test() -> None:
     rule_ids = decided_here | {registered.id for registered in RULES}
 
     assert sorted(rule for rule in rule_ids if f'"{rule}"' not in tests) == []
+
+
+def test_a_directory_argument_checks_the_files_below_it() -> None:
+    result = validate(load_config(REPO), ["records/papers/ff1b47c123e856ad"])
+
+    assert result.checked == 1  # the synthesis; its artifact is checked through it
+    assert {f.path for f in result.findings} == {"records/papers/ff1b47c123e856ad/synthesis.yaml"}
+    assert len(result.findings) == 7

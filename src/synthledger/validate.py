@@ -53,8 +53,9 @@ def validate(config: ArchiveConfig, paths: Sequence[str] | None = None) -> Valid
 
 
 def _with_records(paths: Iterable[str], config: ArchiveConfig) -> list[str]:
-    """The given files; an artifact brings the records of its paper along."""
-    selected = dict.fromkeys(paths)
+    """The given files (a directory gives the files below it); an artifact brings
+    the records of its paper along."""
+    selected = dict.fromkeys(_files_below(paths, config))
     for path in list(selected):
         file = classify(path, config)
         if file.kind is FileKind.ARTIFACT and file.paper:
@@ -64,6 +65,17 @@ def _with_records(paths: Iterable[str], config: ArchiveConfig) -> list[str]:
                 if record.is_file():
                     selected.setdefault(record.relative_to(config.root).as_posix())
     return list(selected)
+
+
+def _files_below(paths: Iterable[str], config: ArchiveConfig) -> Iterable[str]:
+    for path in paths:
+        directory = config.root / path
+        if path and directory.is_dir() and not directory.is_symlink():
+            for folder, _, names in sorted(os.walk(directory)):
+                relative = Path(folder).relative_to(config.root).as_posix()
+                yield from (f"{relative}/{name}" for name in sorted(names))
+        else:
+            yield path
 
 
 def _check_file(file: ArchiveFile, archive: ArchiveIndex) -> list[Finding]:

@@ -52,6 +52,7 @@ class Contracts:
             raw if raw is not None else {n: json.dumps(s).encode() for n, s in schemas.items()}
         )
         self._validators: dict[str, Draft202012Validator] = {}
+        self._problems: dict[str, str | None] = {}  # every record of a contract asks
 
     @classmethod
     def from_dirs(cls, *dirs: Path) -> Contracts:
@@ -90,6 +91,11 @@ class Contracts:
         )
 
     def problem(self, name: str) -> str | None:
+        if name not in self._problems:
+            self._problems[name] = self._find_problem(name)
+        return self._problems[name]
+
+    def _find_problem(self, name: str) -> str | None:
         """Why contract ``name`` cannot check records, or None when it can.
 
         A contract that is not a valid JSON Schema, or refers to one that is not,

@@ -6,6 +6,7 @@ records on any clone, whatever is checked out or left uncommitted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -78,8 +79,13 @@ def read_snapshot(config: ArchiveConfig, rev: str = "HEAD") -> Snapshot:
     contents = read_blobs(config.root, [blob for _, blob, _ in live])
     entries = []
     for file, blob, added in live:
-        loaded = load_bytes(contents[blob], file.path)
-        entries.append(Entry(file, blob, added, loaded.document, loaded.findings))
+        loaded = load_bytes(contents.pop(blob), file.path)
+        document = loaded.document
+        if document is not None:
+            # Manifests never point into a record: drop its line marks, which
+            # would otherwise hold a position for every value of the archive.
+            document = dataclasses.replace(document, marks={}, key_marks={})
+        entries.append(Entry(file, blob, added, document, loaded.findings))
     tip = history.commits[-1] if history.commits else None
     return Snapshot(history, tuple(entries), tip)
 

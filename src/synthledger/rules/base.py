@@ -56,6 +56,16 @@ class ArchiveIndex:
     contracts: Contracts
     paper_dirs: list[str]
     _loaded: dict[str, Loaded] = field(default_factory=dict)
+    _by_casefold: dict[str, list[str]] | None = None
+
+    def same_ignoring_case(self, folder: str) -> list[str]:
+        """The other paper folders whose names equal ``folder`` ignoring case."""
+        if self._by_casefold is None:
+            # Built once: asking every record to scan every folder is quadratic.
+            self._by_casefold = {}
+            for name in self.paper_dirs:
+                self._by_casefold.setdefault(name.casefold(), []).append(name)
+        return [n for n in self._by_casefold.get(folder.casefold(), []) if n != folder]
 
     def path(self, relative: str) -> Path:
         return self.config.root / relative

@@ -36,11 +36,7 @@ def id_matches_file_name(ctx: RecordContext) -> Iterator[Hit]:
 @rule("SL202", Severity.ERROR, [FileKind.SYNTHESIS], "paper ids are unique, ignoring case")
 def id_unique_ignoring_case(ctx: RecordContext) -> Iterator[Hit]:
     folder = ctx.file.paper or ""
-    clashes = [
-        other
-        for other in ctx.archive.paper_dirs
-        if other != folder and other.casefold() == folder.casefold()
-    ]
+    clashes = ctx.archive.same_ignoring_case(folder)
     if clashes:
         yield Hit(
             ("id",),

@@ -30,6 +30,16 @@ def _artifacts(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(i, entry) for i, entry in enumerate(artifacts) if isinstance(entry, dict)]
 
 
+def _inside(ctx: RecordContext) -> Iterator[tuple[int, str, str]]:
+    """(index, path, full path) of each artifact whose path stays in the folder
+    (SL501 speaks for the others)."""
+    folder = str(ctx.archive.path(ctx.folder))
+    for index, entry in _artifacts(ctx.data):
+        path = entry.get("path")
+        if isinstance(path, str) and not escapes_folder(path):
+            yield index, path, os.path.join(folder, path)
+
+
 def escapes_folder(path: str) -> bool:
     """True for absolute paths and paths that climb out with '..'."""
     pure = PurePosixPath(path)
@@ -77,10 +87,7 @@ def inside_folder(ctx: RecordContext) -> Iterator[Hit]:
 )
 def not_symlink(ctx: RecordContext) -> Iterator[Hit]:
     folder = str(ctx.archive.path(ctx.folder))
-    for index, entry in _artifacts(ctx.data):
-        path = entry.get("path")
-        if not isinstance(path, str) or escapes_folder(path):
-            continue
+    for index, path, _ in _inside(ctx):
         link = symlink_on_the_way(folder, path)
         if link is not None:
             yield Hit(
@@ -97,12 +104,7 @@ def not_symlink(ctx: RecordContext) -> Iterator[Hit]:
     "an artifact exists",
 )
 def exists(ctx: RecordContext) -> Iterator[Hit]:
-    folder = str(ctx.archive.path(ctx.folder))
-    for index, entry in _artifacts(ctx.data):
-        path = entry.get("path")
-        if not isinstance(path, str) or escapes_folder(path):
-            continue
-        full = os.path.join(folder, path)
+    for index, path, full in _inside(ctx):
         if not os.path.lexists(full):
             yield Hit(
                 ("artifacts", index, "path"),
@@ -120,12 +122,12 @@ def exists(ctx: RecordContext) -> Iterator[Hit]:
 )
 def matches_hash(ctx: RecordContext) -> Iterator[Hit]:
     folder = str(ctx.archive.path(ctx.folder))
-    for index, entry in _artifacts(ctx.data):
-        path, expected = entry.get("path"), entry.get("sha256")
-        if not isinstance(path, str) or not isinstance(expected, str) or escapes_folder(path):
+    artifacts = ctx.data.get("artifacts", [])
+    for index, path, full in _inside(ctx):
+        expected = artifacts[index].get("sha256")
+        if not isinstance(expected, str) or not os.path.isfile(full):
             continue
-        full = os.path.join(folder, path)
-        if symlink_on_the_way(folder, path) is not None or not os.path.isfile(full):
+        if symlink_on_the_way(folder, path) is not None:
             continue
         actual = sha256_of(full)
         if actual != expected:

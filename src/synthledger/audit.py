@@ -56,9 +56,8 @@ def audit(
     paper: str | None = None,
     anchor: str | None = None,
 ) -> Audit:
-    head = read_history(config.root, pathspecs=(config.records_dir,))
-    tip = head.commits[-1].sha if head.commits else None
-    result = Audit(tip, None, None)
+    signed = read_history(config.root, pathspecs=(config.records_dir,), signatures=True)
+    result = Audit(signed.commits[-1].sha if signed.commits else None, None, None)
     if anchor is not None:
         result.anchor = resolve_commit(config.root, anchor)
         result.anchor_ok = is_ancestor(config.root, result.anchor, "HEAD")
@@ -80,7 +79,6 @@ def audit(
         result.findings.extend(check_range(config, result.anchor, "HEAD"))
     else:
         result.findings.extend(check_all(config))
-    signed = read_history(config.root, pathspecs=(config.records_dir,), signatures=True)
     for path, path_history in signed.paths.items():
         file = classify(path, config)
         if file.paper is None or file.kind is FileKind.ARTIFACT:

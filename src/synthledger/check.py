@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from synthledger.additive import check_all, check_range
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import Contracts, bundled_contracts_dir
+from synthledger.contracts import Contracts
 from synthledger.findings import Finding
 from synthledger.manifest import ManifestSet, build_manifests
 from synthledger.snapshot import read_snapshot
@@ -25,7 +25,7 @@ def check(config: ArchiveConfig, *, base: str | None = None, head: str = "HEAD")
     validation = validate(config)
     findings = list(validation.findings)
     findings.extend(check_range(config, base, head) if base else check_all(config))
-    contracts = Contracts.from_dirs(config.schemas_path, bundled_contracts_dir())
+    contracts = Contracts.for_archive(config)
     manifests = build_manifests(read_snapshot(config, head), contracts)
     findings.extend(manifests.findings)
     return CheckResult(findings, validation.checked, manifests)

@@ -22,6 +22,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
 from synthledger.load import Document
 
@@ -70,6 +71,11 @@ class Contracts:
                     name = file.name.removesuffix(SCHEMA_SUFFIX)
                     schemas[name], raw[name] = schema, content
         return cls(schemas, raw)
+
+    @classmethod
+    def for_archive(cls, config: ArchiveConfig) -> Contracts:
+        """The archive's own contracts, with the bundled ones filling in the rest."""
+        return cls.from_dirs(config.schemas_path, bundled_contracts_dir())
 
     @property
     def names(self) -> frozenset[str]:

@@ -10,6 +10,7 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from synthledger.contracts import Contracts
@@ -54,6 +55,15 @@ class ManifestSet:
                 for paper, m in sorted(self.manifests.items())
             ],
         }
+
+
+def write_manifests(built: ManifestSet, out: Path, *, index: bool = True) -> None:
+    """One ``<id>.json`` per paper in ``out``, and ``index.json`` unless ``index`` is False."""
+    out.mkdir(parents=True, exist_ok=True)
+    for paper, manifest in sorted(built.manifests.items()):
+        (out / f"{paper}.json").write_text(dumps(manifest), encoding="utf-8")
+    if index:
+        (out / "index.json").write_text(dumps(built.index()), encoding="utf-8")
 
 
 def dumps(document: dict[str, Any]) -> str:

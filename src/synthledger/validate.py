@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import SCHEMA_SUFFIX, Contracts, bundled_contracts_dir, schema_error
+from synthledger.contracts import SCHEMA_SUFFIX, Contracts, schema_error
 from synthledger.findings import Finding, Severity
 from synthledger.layout import (
     CONTRACT_FAMILY,
@@ -35,7 +35,7 @@ class Validation:
 
 def validate(config: ArchiveConfig, paths: Sequence[str] | None = None) -> Validation:
     """Check ``paths`` (relative to the root), or the whole archive when None."""
-    contracts = Contracts.from_dirs(config.schemas_path, bundled_contracts_dir())
+    contracts = Contracts.for_archive(config)
     archive = ArchiveIndex(config, contracts, paper_dirs(config))
     whole = paths is None
     selected = walk(config) if paths is None else _with_records(paths, config)

@@ -31,11 +31,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.audit import audit
-    from synthledger.contracts import Contracts, bundled_contracts_dir
+    from synthledger.contracts import Contracts
     from synthledger.report import report
 
     config = archive_config(args)
-    contracts = Contracts.from_dirs(config.schemas_path, bundled_contracts_dir())
+    contracts = Contracts.for_archive(config)
     result = audit(config, contracts, paper=args.id, anchor=args.anchor)
     if args.format == "json":
         json.dump(result.as_dict(), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)

@@ -27,16 +27,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.check import check
-    from synthledger.manifest import dumps
+    from synthledger.manifest import write_manifests
     from synthledger.report import report
 
     config = archive_config(args)
     result = check(config, base=args.base)
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        for paper, manifest in sorted(result.manifests.manifests.items()):
-            (out / f"{paper}.json").write_text(dumps(manifest), encoding="utf-8")
-        (out / "index.json").write_text(dumps(result.manifests.index()), encoding="utf-8")
+        write_manifests(result.manifests, Path(args.out))
     report(result.findings, args.format, checked=result.checked)
     return exit_status(result.findings, strict=args.strict)

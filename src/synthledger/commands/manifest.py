@@ -37,8 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.contracts import Contracts, bundled_contracts_dir
-    from synthledger.manifest import build_manifests, dumps
+    from synthledger.contracts import Contracts
+    from synthledger.manifest import build_manifests, dumps, write_manifests
     from synthledger.report import report
     from synthledger.snapshot import read_snapshot
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     unknown = [paper for paper in args.ids if paper not in known]
     if unknown:
         raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
-    contracts = Contracts.from_dirs(config.schemas_path, bundled_contracts_dir())
+    contracts = Contracts.for_archive(config)
     built = build_manifests(snapshot, contracts, args.ids or None)
     if args.out == "-":
         documents = [built.manifests[p] for p in sorted(built.manifests)]
@@ -56,11 +56,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(dumps(document))
     else:
         out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        for paper, manifest in sorted(built.manifests.items()):
-            (out / f"{paper}.json").write_text(dumps(manifest), encoding="utf-8")
-        if not args.ids:
-            (out / "index.json").write_text(dumps(built.index()), encoding="utf-8")
+        write_manifests(built, out, index=not args.ids)
         for paper, manifest in sorted(built.manifests.items()):
             tier = manifest["tier"]["name"] if manifest["tier"] else "no tier"
             gate = manifest["gate"]["status"] if manifest["gate"] else "no gate"

@@ -9,7 +9,7 @@ import yaml
 
 from synthledger import load
 from synthledger.findings import Severity
-from synthledger.load import MAX_DEPTH, Document, Loaded, Mark, load_bytes, load_file
+from synthledger.load import MAX_BYTES, MAX_DEPTH, Document, Loaded, Mark, load_bytes, load_file
 
 FIX_NUMBER = "quote it if it is a label or version, or write it as"
 PLAIN_DATA = "records are plain data: write the value out in full"
@@ -50,9 +50,12 @@ abstract: >-
 """
 
 
-def only(raw: bytes | str, **limits: int) -> tuple[str, int, int, str]:
+def only(
+    raw: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+) -> tuple[str, int, int, str]:
     """The single finding for ``raw``, as (rule, line, column, message)."""
-    loaded = load_bytes(raw.encode() if isinstance(raw, str) else raw, "r.yaml", **limits)
+    data = raw.encode() if isinstance(raw, str) else raw
+    loaded = load_bytes(data, "r.yaml", max_bytes=max_bytes, max_depth=max_depth)
     assert loaded.document is None
     assert len(loaded.findings) == 1, loaded.findings
     (finding,) = loaded.findings

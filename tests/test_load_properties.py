@@ -3,11 +3,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthledger.load import Loaded, load_bytes
+from synthledger.load import Loaded, _clean_mapping, load_bytes
 
 KNOWN_RULES = {f"SL{number:03d}" for number in range(1, 17)}
 # What a YAML 1.1 dumper may legitimately write that this loader refuses; SL016:
@@ -148,3 +149,68 @@ def test_what_pyyaml_writes_loads_unchanged_or_is_refused(
 def canonical(value: Any) -> str:
     """Equal for equal JSON, telling 1, 1.0 and True apart."""
     return json.dumps(value, sort_keys=True)
+
+
+# The lean path (marks=False) must read exactly what the full reading reads.
+
+
+def assert_lean_agrees(raw: bytes, max_depth: int = 20) -> None:
+    full = load_bytes(raw, "r.yaml", max_depth=max_depth)
+    lean = load_bytes(raw, "r.yaml", max_depth=max_depth, marks=False)
+    assert lean.findings == full.findings
+    if full.document is None:
+        assert lean.document is None
+    else:
+        assert lean.document is not None
+        assert canonical(lean.document.data) == canonical(full.document.data)
+        assert not lean.document.marks and not lean.document.key_marks
+
+
+def test_the_lean_path_reads_a_clean_record() -> None:
+    assert _clean_mapping(RECORD, 20) is not None
+    assert_lean_agrees(RECORD.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # anchor, alias
+        "a: !!str 1\n",  # tag
+        "a: yes\n",  # YAML 1.1 boolean
+        "a: 1\na: 2\n",  # duplicate key
+        "1: a\n",  # key that is not text
+        "? a\n: 1\n",  # explicit key
+        "<<: {a: 1}\n",  # merge key
+        "a: [[[1]]]\n",  # deeper than max_depth 3
+        "a: 1\n---\nb: 2\n",  # second document
+        "- a\n",  # top level not a mapping
+        "",  # nothing
+        "a: [1\n",  # syntax error
+        "? [a]\n: 1\n",  # collection as key
+    ],
+)
+def test_the_lean_path_gives_up_where_the_full_reading_reports(text: str) -> None:
+    assert _clean_mapping(text, 3) is None
+    assert load_bytes(text.encode(), "r.yaml", max_depth=3).findings
+    assert_lean_agrees(text.encode(), max_depth=3)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_records())
+def test_the_lean_path_agrees_on_mutated_records(text: str) -> None:
+    assert_lean_agrees(encode(text))
+    assert_lean_agrees(encode(text), max_depth=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=MUTATION_CHARACTERS, max_size=200))
+def test_the_lean_path_agrees_on_random_text(text: str) -> None:
+    assert_lean_agrees(encode(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(TEXT, JSON_VALUES, max_size=5), st.sampled_from([None, False, True]))
+def test_the_lean_path_agrees_on_what_pyyaml_writes(
+    data: dict[str, Any], flow_style: bool | None
+) -> None:
+    assert_lean_agrees(yaml.safe_dump(data, default_flow_style=flow_style).encode())

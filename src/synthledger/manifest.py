@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from synthledger.contracts import Contracts
 from synthledger.findings import Finding, Severity
@@ -38,53 +40,98 @@ class ManifestSet:
     findings: list[Finding] = field(default_factory=list)
 
     def index(self) -> dict[str, Any]:
-        return {
-            "contract": "paper-index-v1",
-            "papers": [
-                {
-                    "id": paper,
-                    "title": m["title"],
-                    "status": m["status"],
-                    "tier": m["tier"]["name"] if m["tier"] else None,
-                    "gate": m["gate"]["status"] if m["gate"] else None,
-                    "dimensions": {k: v["level"] for k, v in m["dimensions"].items()},
-                    "correction_count": m["correction_count"],
-                    "published": m["published"]["date"],
-                    "manifest": f"{paper}.json",
-                }
-                for paper, m in sorted(self.manifests.items())
-            ],
-        }
+        return index_of(index_entry(p, m) for p, m in sorted(self.manifests.items()))
 
 
-def write_manifests(built: ManifestSet, out: Path, *, index: bool = True) -> None:
-    """One ``<id>.json`` per paper in ``out``, and ``index.json`` unless ``index`` is False."""
+def index_entry(paper: str, manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the index says of one paper: enough to list and filter papers."""
+    return {
+        "id": paper,
+        "title": manifest["title"],
+        "status": manifest["status"],
+        "tier": manifest["tier"]["name"] if manifest["tier"] else None,
+        "gate": manifest["gate"]["status"] if manifest["gate"] else None,
+        "dimensions": {k: v["level"] for k, v in manifest["dimensions"].items()},
+        "correction_count": manifest["correction_count"],
+        "published": manifest["published"]["date"],
+        "manifest": f"{paper}.json",
+    }
+
+
+def index_of(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    return {"contract": "paper-index-v1", "papers": sorted(entries, key=lambda e: e["id"])}
+
+
+def write_manifests(
+    manifests: Iterable[tuple[str, dict[str, Any]]],
+    out: Path,
+    *,
+    index: bool = True,
+    on_written: Callable[[dict[str, Any]], None] | None = None,
+) -> int:
+    """One ``<id>.json`` per paper in ``out``, and ``index.json`` unless ``index`` is False.
+
+    Each manifest is written as it comes and then let go: only the index rows
+    are kept, so memory does not grow with the archive. ``on_written`` hears of
+    each paper's index row. Returns the number of manifests written.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    for paper, manifest in sorted(built.manifests.items()):
-        (out / f"{paper}.json").write_text(dumps(manifest), encoding="utf-8")
+    rows = []
+    for paper, manifest in manifests:
+        (out / f"{paper}.json").write_bytes(dumps_bytes(manifest))
+        rows.append(index_entry(paper, manifest))
+        if on_written is not None:
+            on_written(rows[-1])
     if index:
-        (out / "index.json").write_text(dumps(built.index()), encoding="utf-8")
+        (out / "index.json").write_bytes(dumps_bytes(index_of(rows)))
+    return len(rows)
 
 
 def dumps(document: dict[str, Any]) -> str:
     """The one serialisation of a manifest: sorted keys, UTF-8 text, a final newline."""
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_bytes(document).decode("utf-8")
+
+
+def dumps_bytes(document: dict[str, Any]) -> bytes:
+    """``dumps`` as UTF-8 bytes. orjson writes the same bytes as the standard
+    library's indenting encoder, which is pure Python and a tenth as fast; the
+    standard library takes what orjson refuses (integers past 64 bits)."""
+    try:
+        return orjson.dumps(
+            document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+        )
+    except orjson.JSONEncodeError:
+        text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return text.encode("utf-8")
 
 
 def build_manifests(
     snapshot: Snapshot, contracts: Contracts, ids: Sequence[str] | None = None
 ) -> ManifestSet:
+    """Every manifest of ``ids`` (default: all papers), held in memory."""
     result = ManifestSet()
-    snapshot = _usable(snapshot, contracts, result.findings)
+    result.manifests.update(iter_manifests(snapshot, contracts, ids, result.findings))
+    return result
+
+
+def iter_manifests(
+    snapshot: Snapshot,
+    contracts: Contracts,
+    ids: Sequence[str] | None,
+    findings: list[Finding],
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(paper, manifest) of ``ids`` (default: all papers, sorted), one at a time;
+    what is wrong with the inputs goes to ``findings``."""
+    snapshot = _usable(snapshot, contracts, findings)
     policy = _policy_in_force(snapshot)
     for paper in ids if ids is not None else snapshot.papers():
         synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper), None)
         if synthesis is None or synthesis.document is None:
             continue
-        manifest = _manifest(snapshot, synthesis, policy, result.findings)
+        manifest = _manifest(snapshot, synthesis, policy, findings)
         problem = contracts.first_error(manifest, CONTRACT)
         if problem is not None:
-            result.findings.append(
+            findings.append(
                 Finding(
                     synthesis.file.path,
                     1,
@@ -95,8 +142,7 @@ def build_manifests(
                     "this is a bug in synthledger, please report it",
                 )
             )
-        result.manifests[paper] = manifest
-    return result
+        yield paper, manifest
 
 
 def _usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) -> Snapshot:

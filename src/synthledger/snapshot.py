@@ -6,17 +6,20 @@ records on any clone, whatever is checked out or left uncommitted.
 
 from __future__ import annotations
 
-import dataclasses
+import subprocess
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from synthledger.config import ArchiveConfig
+from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding
-from synthledger.history import Commit, History, read_history
+from synthledger.history import EMPTY_HISTORY, Commit, History, git, read_history, resolve_head
 from synthledger.layout import ArchiveFile, FileKind, classify
-from synthledger.load import Document, load_bytes
+from synthledger.load import Document, Loaded, load_bytes
 
 
 def utc(timestamp: str) -> str:
@@ -69,51 +72,89 @@ RECORD_KINDS = (FileKind.SYNTHESIS, FileKind.CORRECTION, FileKind.VERIFICATION, 
 
 
 def read_snapshot(config: ArchiveConfig, rev: str = "HEAD") -> Snapshot:
-    history = read_history(config.root, rev=rev, pathspecs=(config.records_dir,))
-    live: list[tuple[ArchiveFile, str, Commit]] = []
-    for path, path_history in history.paths.items():
-        blob = history.blob_at_head(path)
-        file = classify(path, config)
-        if blob is not None and file.kind in RECORD_KINDS:
-            live.append((file, blob, path_history.added))
-    contents = read_blobs(config.root, [blob for _, blob, _ in live])
+    """The records at ``rev``, in publication order.
+
+    The history walk and the reading of records overlap: ``git log`` works on
+    one core while the records at ``rev`` (found by ``git ls-tree``, which
+    needs no walk) stream through ``git cat-file`` and the YAML loader here.
+    """
+    head = resolve_head(config.root, rev)
+    if head is None:
+        return Snapshot(EMPTY_HISTORY, (), None)
+    files = {
+        path: (file, blob)
+        for path, blob in read_tree(config.root, head, config.records_dir).items()
+        if (file := classify(path, config)).kind in RECORD_KINDS
+    }
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        walk = pool.submit(read_history, config.root, rev=head, pathspecs=(config.records_dir,))
+        loaded = _load_all(config.root, [(path, blob) for path, (_, blob) in files.items()])
+        history = walk.result()
     entries = []
-    for file, blob, added in live:
-        loaded = load_bytes(contents.pop(blob), file.path)
-        document = loaded.document
-        if document is not None:
-            # Manifests never point into a record: drop its line marks, which
-            # would otherwise hold a position for every value of the archive.
-            document = dataclasses.replace(document, marks={}, key_marks={})
-        entries.append(Entry(file, blob, added, document, loaded.findings))
+    for path, path_history in history.paths.items():  # publication order
+        if path in files:
+            (file, blob), record = files[path], loaded[path]
+            entries.append(Entry(file, blob, path_history.added, record.document, record.findings))
     tip = history.commits[-1] if history.commits else None
     return Snapshot(history, tuple(entries), tip)
 
 
-def read_blobs(repo_dir: Path, blobs: Sequence[str]) -> dict[str, bytes]:
-    """The contents of ``blobs``, read by one ``git cat-file --batch``.
+def _load_all(repo_dir: Path, items: Sequence[tuple[str, str]]) -> dict[str, Loaded]:
+    """Path -> what loading its blob gives, for each (path, blob); no line marks:
+    manifests never point into a record, and marks would hold a position for
+    every value of the archive."""
+    contents = stream_blobs(repo_dir, [blob for _, blob in items])
+    return {
+        path: load_bytes(content, path, marks=False)
+        for (path, _), content in zip(items, contents, strict=True)
+    }
 
-    All ids go in at once and all contents come back in one stream: a round
-    trip per blob would cost more than parsing the records.
+
+def read_tree(repo_dir: Path, commit: str, directory: str) -> dict[str, str]:
+    """Path -> blob of every file at or below ``directory`` in ``commit``'s tree."""
+    output = git(repo_dir, "ls-tree", "-r", "-z", commit, "--", directory)
+    tree: dict[str, str] = {}
+    for line in output.split("\0"):
+        if line:
+            meta, path = line.split("\t", 1)
+            _mode, kind, blob = meta.split(" ")
+            if kind == "blob":
+                tree[path] = blob
+    return tree
+
+
+def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Iterator[bytes]:
+    """The contents of ``blobs``, in order, through one ``git cat-file --batch``.
+
+    All ids go in at once, from a thread, while the contents are read as they
+    come: one round trip per blob would cost more than parsing the records,
+    and holding the whole stream would cost as much memory as the archive.
     """
     if not blobs:
-        return {}
-    import subprocess
+        return
+    import git as gitpython  # GitPython runs git with the repository's environment set up
 
-    import git  # GitPython runs git with the repository's environment set up
+    repo = gitpython.Repo(repo_dir)
+    process = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+    stdin, stdout = process.proc.stdin, process.proc.stdout
+    assert stdin is not None and stdout is not None
 
-    repo = git.Repo(repo_dir)
+    def feed() -> None:
+        with stdin:
+            stdin.write("".join(f"{b}\n" for b in blobs).encode("ascii"))
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
     try:
-        process = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
-        stream, _ = process.communicate("".join(f"{b}\n" for b in blobs).encode("ascii"))
+        for _ in blobs:
+            header = stdout.readline().decode("ascii").split(" ")
+            if len(header) != 3:
+                raise SynthledgerError(f"git cat-file: object {header[0]} is missing")
+            size = int(header[2])
+            yield stdout.read(size)
+            stdout.read(1)  # the newline after each object
     finally:
+        feeder.join()
+        stdout.close()
+        process.proc.wait()
         repo.close()
-    contents: dict[str, bytes] = {}
-    position = 0
-    for _ in blobs:
-        header_end = stream.index(b"\n", position)
-        sha, _kind, size = stream[position:header_end].decode("ascii").split(" ")
-        start = header_end + 1
-        contents[sha] = stream[start : start + int(size)]
-        position = start + int(size) + 1  # the newline after each object
-    return contents

@@ -33,6 +33,6 @@ def run(args: argparse.Namespace) -> int:
     config = archive_config(args)
     result = check(config, base=args.base)
     if args.out:
-        write_manifests(result.manifests, Path(args.out))
+        write_manifests(result.manifests.manifests.items(), Path(args.out))
     report(result.findings, args.format, checked=result.checked)
     return exit_status(result.findings, strict=args.strict)

@@ -38,7 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.contracts import Contracts
-    from synthledger.manifest import build_manifests, dumps, write_manifests
+    from synthledger.findings import Finding
+    from synthledger.manifest import dumps, index_entry, index_of, iter_manifests, write_manifests
     from synthledger.report import report
     from synthledger.snapshot import read_snapshot
 
@@ -48,20 +49,23 @@ def run(args: argparse.Namespace) -> int:
     unknown = [paper for paper in args.ids if paper not in known]
     if unknown:
         raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
-    contracts = Contracts.for_archive(config)
-    built = build_manifests(snapshot, contracts, args.ids or None)
+    findings: list[Finding] = []
+    manifests = iter_manifests(snapshot, Contracts.for_archive(config), args.ids or None, findings)
     if args.out == "-":
-        documents = [built.manifests[p] for p in sorted(built.manifests)]
-        for document in documents if args.ids else [built.index()]:
-            sys.stdout.write(dumps(document))
+        if args.ids:
+            for _, manifest in manifests:
+                sys.stdout.write(dumps(manifest))
+        else:
+            sys.stdout.write(dumps(index_of(index_entry(p, m) for p, m in manifests)))
     else:
         out = Path(args.out)
-        write_manifests(built, out, index=not args.ids)
-        for paper, manifest in sorted(built.manifests.items()):
-            tier = manifest["tier"]["name"] if manifest["tier"] else "no tier"
-            gate = manifest["gate"]["status"] if manifest["gate"] else "no gate"
-            print(f"{paper}  {manifest['status']}  {tier}  {gate}")
-        print(f"{len(built.manifests)} manifests written to {out}", file=sys.stderr)
-    if built.findings:
-        report(built.findings, args.format, stream=sys.stderr)
-    return exit_status(built.findings)
+
+        def written(row: dict[str, object]) -> None:
+            tier, gate = row["tier"] or "no tier", row["gate"] or "no gate"
+            print(f"{row['id']}  {row['status']}  {tier}  {gate}")
+
+        count = write_manifests(manifests, out, index=not args.ids, on_written=written)
+        print(f"{count} manifests written to {out}", file=sys.stderr)
+    if findings:
+        report(findings, args.format, stream=sys.stderr)
+    return exit_status(findings)

@@ -155,12 +155,14 @@ def test_correction_changes_status_and_current_view(archive: Path) -> None:
         archive,
         "c-2026-11-02-title",
         "correction",
-        '[{op: replace, path: /title, value: "Deep ensembles: accuracy and privacy"}]',
+        "[{op: test, path: /publisher, value: Assignee Research},"
+        ' {op: replace, path: /title, value: "Deep ensembles: accuracy and privacy"}]',
     )
     commit(archive, "correct the title", "2026-11-02T09:00:00+00:00")
     manifest = json.loads(manifests(archive)[f"{SEED_003}.json"])
     assert manifest["status"] == "CORRECTED"
     assert manifest["title"] == "Deep ensembles: accuracy and privacy"
+    # A test operation checks a field; it does not amend it.
     assert manifest["amended_fields"] == [{"pointer": "/title", "correction": "c-2026-11-02-title"}]
 
 

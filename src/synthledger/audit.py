@@ -3,6 +3,7 @@ each paper, when and by which commit each of its records entered the archive."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,10 @@ SIGNATURES = {
     "E": "signature cannot be checked (missing key)",
     "N": "unsigned",
 }
+
+# The stages of an audit, each reported to ``on_progress`` as it ends: reading the
+# signed history, the additive check of every commit, the timelines, the manifests.
+AUDIT_STAGES = 4
 
 
 @dataclass
@@ -55,8 +60,13 @@ def audit(
     *,
     paper: str | None = None,
     anchor: str | None = None,
+    on_progress: Callable[[], None] | None = None,
 ) -> Audit:
+    """The audit of ``config``'s history; ``on_progress`` is called as each of the
+    AUDIT_STAGES ends (a caller's progress bar; the library draws nothing)."""
+    stage_done = on_progress or _quiet
     signed = read_history(config.root, pathspecs=(config.records_dir,), signatures=True)
+    stage_done()
     result = Audit(signed.commits[-1].sha if signed.commits else None, None, None)
     if anchor is not None:
         result.anchor = resolve_commit(config.root, anchor)
@@ -79,6 +89,7 @@ def audit(
         result.findings.extend(check_range(config, result.anchor, "HEAD"))
     else:
         result.findings.extend(check_all(config))
+    stage_done()
     for path, path_history in signed.paths.items():
         file = classify(path, config)
         if file.paper is None or file.kind is FileKind.ARTIFACT:
@@ -100,9 +111,15 @@ def audit(
                 ],
             }
         )
+    stage_done()
     snapshot = read_snapshot(config)
     built = build_manifests(snapshot, contracts, [paper] if paper else None)
     for paper_id, manifest in built.manifests.items():
         result.amended[paper_id] = manifest["amended_fields"]
     result.findings.extend(built.findings)
+    stage_done()
     return result
+
+
+def _quiet() -> None:
+    pass

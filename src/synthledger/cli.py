@@ -44,6 +44,10 @@ COMMANDS: dict[str, Command] = {
     "check": Command(
         "synthledger.commands.check", "what CI runs: validate, additive and manifest together"
     ),
+    "new": Command("synthledger.commands.new", "write a skeleton synthesis record to fill in"),
+    "correct": Command(
+        "synthledger.commands.correct", "write a correction skeleton for a published paper"
+    ),
 }
 
 EPILOG = """\

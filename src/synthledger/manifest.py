@@ -281,7 +281,8 @@ def _current_view(
             )
             continue
         for operation in operations:
-            origins[operation["path"]] = entry.file.stem
+            if operation["op"] != "test":  # a test checks a field, it does not amend it
+                origins[operation["path"]] = entry.file.stem
     return view, [{"pointer": p, "correction": c} for p, c in sorted(origins.items())]
 
 

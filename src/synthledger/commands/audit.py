@@ -30,13 +30,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.audit import audit
+    from synthledger.audit import AUDIT_STAGES, audit
     from synthledger.contracts import Contracts
+    from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
 
     config = archive_config(args)
     contracts = Contracts.for_archive(config)
-    result = audit(config, contracts, paper=args.id, anchor=args.anchor)
+    with progress(
+        "auditing history", AUDIT_STAGES, enabled=progress_wanted(args.format)
+    ) as advance:
+        result = audit(config, contracts, paper=args.id, anchor=args.anchor, on_progress=advance)
     if args.format == "json":
         json.dump(result.as_dict(), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -40,32 +40,38 @@ def run(args: argparse.Namespace) -> int:
     from synthledger.contracts import Contracts
     from synthledger.findings import Finding
     from synthledger.manifest import dumps, index_entry, index_of, iter_manifests, write_manifests
+    from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
     from synthledger.snapshot import read_snapshot
 
     config = archive_config(args)
-    snapshot = read_snapshot(config, args.rev)
+    shown = progress_wanted(args.format)
+    with progress("reading history", None, enabled=shown):
+        snapshot = read_snapshot(config, args.rev)
     known = set(snapshot.papers())
     unknown = [paper for paper in args.ids if paper not in known]
     if unknown:
         raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
     findings: list[Finding] = []
     manifests = iter_manifests(snapshot, Contracts.for_archive(config), args.ids or None, findings)
-    if args.out == "-":
-        if args.ids:
-            for _, manifest in manifests:
-                sys.stdout.write(dumps(manifest))
+    with progress("manifests", len(args.ids or known), enabled=shown) as advance:
+        if args.out == "-":
+            if args.ids:
+                for _, manifest in manifests:
+                    sys.stdout.write(dumps(manifest))
+                    advance()
+            else:
+                sys.stdout.write(dumps(index_of(index_entry(p, m) for p, m in manifests)))
         else:
-            sys.stdout.write(dumps(index_of(index_entry(p, m) for p, m in manifests)))
-    else:
-        out = Path(args.out)
+            out = Path(args.out)
 
-        def written(row: dict[str, object]) -> None:
-            tier, gate = row["tier"] or "no tier", row["gate"] or "no gate"
-            print(f"{row['id']}  {row['status']}  {tier}  {gate}")
+            def written(row: dict[str, object]) -> None:
+                tier, gate = row["tier"] or "no tier", row["gate"] or "no gate"
+                print(f"{row['id']}  {row['status']}  {tier}  {gate}")
+                advance()
 
-        count = write_manifests(manifests, out, index=not args.ids, on_written=written)
-        print(f"{count} manifests written to {out}", file=sys.stderr)
+            count = write_manifests(manifests, out, index=not args.ids, on_written=written)
+            print(f"{count} manifests written to {out}", file=sys.stderr)
     if findings:
         report(findings, args.format, stream=sys.stderr)
     return exit_status(findings)

@@ -83,6 +83,12 @@ artifacts:
   - path: artifacts/report.md
     sha256: {report_sha256}
     role: report
+  - path: artifacts/repro.py
+    sha256: {script_sha256}
+    role: repro-script
+  - path: artifacts/results.json
+    sha256: {results_sha256}
+    role: repro-results
 """
 
 # An erratum that rewords claim c2 of the synthesis above.
@@ -186,7 +192,14 @@ def parse(text: str) -> dict[str, Any]:
 
 def synthesis_data(paper: str = PAPER) -> dict[str, Any]:
     """The template synthesis as data, pinned to the template report."""
-    return parse(SYNTHESIS_YAML.format(paper=paper, report_sha256=sha256_hex(REPORT)))
+    return parse(
+        SYNTHESIS_YAML.format(
+            paper=paper,
+            report_sha256=sha256_hex(REPORT),
+            script_sha256=sha256_hex(REPRO_SCRIPT),
+            results_sha256=sha256_hex(REPRO_RESULTS),
+        )
+    )
 
 
 def dump(data: Mapping[str, Any]) -> str:
@@ -230,8 +243,12 @@ class Archive:
 
     def synthesis_text(self, paper: str = PAPER) -> str:
         """The template synthesis for ``paper``, its report artifact written."""
-        sha = self.artifact(paper, "report.md", REPORT)
-        return SYNTHESIS_YAML.format(paper=paper, report_sha256=sha)
+        return SYNTHESIS_YAML.format(
+            paper=paper,
+            report_sha256=self.artifact(paper, "report.md", REPORT),
+            script_sha256=self.artifact(paper, "repro.py", REPRO_SCRIPT),
+            results_sha256=self.artifact(paper, "results.json", REPRO_RESULTS),
+        )
 
     def add_synthesis(self, paper: str = PAPER, text: str | None = None) -> str:
         body = self.synthesis_text(paper) if text is None else text

@@ -116,6 +116,7 @@ def test_check_passes_the_bundled_archive_and_writes_manifests(
     assert result.returncode == 0, result.stdout
     assert "0 errors, 8 warnings" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
+        "482203de28464b46.json",
         "5291ede05b044497.json",
         "ff1b47c123e856ad.json",
         "index.json",

@@ -1,6 +1,7 @@
 """Artifact rules: inside the paper folder (SL501), no symlinks (SL502), present (SL503),
 matching their sha256 (SL504); a verified outcome carries its proof (SL505); the
-artifacts a synthesis names are listed (SL506)."""
+artifacts a synthesis names are listed (SL506); a verified outcome rests on what the
+paper pins (SL507)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, REPORT, Archive, position, sha256_hex, value_at
+from archive import (
+    PAPER,
+    REPORT,
+    REPRO_RESULTS,
+    REPRO_SCRIPT,
+    Archive,
+    position,
+    sha256_hex,
+    value_at,
+)
 from synthledger.findings import Finding, Severity
 from synthledger.rules.artifacts import escapes_folder
 
@@ -28,8 +38,28 @@ def _with_extra_artifact(text: str, path: str) -> str:
     return text + f'  - path: "{path}"\n    sha256: "{sha256_hex(b"")}"\n    role: other\n'
 
 
+def _pinning_only_the_report(archive: Archive) -> str:
+    """The template synthesis, its artifacts cut down to the report."""
+    text = archive.synthesis_text()
+    entry = f"  - path: artifacts/report.md\n    sha256: {sha256_hex(REPORT)}\n    role: report\n"
+    return text[: text.index("  - path: artifacts/report.md")] + entry
+
+
+def _pinning_the_repro(archive: Archive) -> str:
+    """The template synthesis, pinning the template verification's script and results too."""
+    text = archive.synthesis_text()
+    for name, content, role in (
+        ("repro.py", REPRO_SCRIPT, "repro-script"),
+        ("results.json", REPRO_RESULTS, "repro-results"),
+    ):
+        if f"path: artifacts/{name}\n" not in text:
+            sha = archive.artifact(PAPER, name, content)
+            text += f"  - path: artifacts/{name}\n    sha256: {sha}\n    role: {role}\n"
+    return text
+
+
 def test_artifacts_inside_the_folder_and_matching_their_hash_pass(archive: Archive) -> None:
-    archive.add_synthesis()
+    archive.add_synthesis(text=_pinning_the_repro(archive))
     archive.add_verification()
 
     assert archive.validate() == []
@@ -59,7 +89,7 @@ def test_an_artifact_path_leaving_the_folder_fails(archive: Archive, escaping: s
 def test_an_absolute_artifact_path_breaks_the_contract_first(
     archive: Archive, absolute: str
 ) -> None:
-    text = _with_extra_artifact(archive.synthesis_text(), absolute)
+    text = _with_extra_artifact(_pinning_only_the_report(archive), absolute)
     path = archive.add_synthesis(text=text)
 
     [finding] = archive.validate()
@@ -101,7 +131,7 @@ def test_an_artifact_that_is_a_symlink_fails(archive: Archive, tmp_path: Path) -
 
 
 def test_an_artifact_inside_a_symlinked_folder_fails(archive: Archive, tmp_path: Path) -> None:
-    text = archive.synthesis_text()
+    text = _pinning_only_the_report(archive)
     path = archive.add_synthesis(text=text)
     outside = tmp_path / "elsewhere"
     (archive.root / FOLDER / "artifacts").rename(outside)
@@ -202,11 +232,14 @@ def test_an_artifact_whose_bytes_changed_fails(archive: Archive) -> None:
 
 
 def test_a_verification_artifact_whose_bytes_changed_fails(archive: Archive) -> None:
-    archive.add_synthesis()
+    synthesis = archive.add_synthesis(text=_pinning_the_repro(archive))
     path = archive.add_verification()
     archive.write(f"{FOLDER}/artifacts/results.json", b'{"latency_ratio": 0.9}\n')
 
-    assert [(f.path, f.rule) for f in archive.validate()] == [(path, "SL504")]
+    assert [(f.path, f.rule) for f in archive.validate()] == [
+        (synthesis, "SL504"),
+        (path, "SL504"),
+    ]
 
 
 # --- SL505 ----------------------------------------------------------------------------
@@ -251,7 +284,7 @@ def test_a_verified_outcome_without_artifacts_fails(
 
 
 def test_a_verified_reproduction_without_its_results_fails(archive: Archive) -> None:
-    archive.add_synthesis()
+    archive.add_synthesis(text=_pinning_the_repro(archive))
     text = archive.verification_text()
     start = text.index("  - path: artifacts/results.json")
     text = text[:start] + text[text.index("outcome:") :]
@@ -319,3 +352,97 @@ def test_an_import_source_not_listed_fails(archive: Archive) -> None:
             f"'artifacts/page.txt' {NOT_PINNED}",
         )
     ]
+
+
+# --- SL507 ----------------------------------------------------------------------------
+
+RUN_AGAIN = "so it cannot claim verified; run the check again"
+
+
+def test_a_verified_outcome_resting_on_an_unpinned_artifact_fails(archive: Archive) -> None:
+    archive.add_synthesis(text=_pinning_the_repro(archive))
+    sha = archive.artifact(PAPER, "helper.py", b"print('help')\n")
+    text = archive.verification_text().replace(
+        "outcome:", f"  - path: artifacts/helper.py\n    sha256: {sha}\n    role: other\noutcome:"
+    )
+    path = archive.add_verification(text=text)
+
+    assert archive.validate() == [
+        Finding(
+            path,
+            *value_at(text, "- path: artifacts/helper.py"),
+            "SL507",
+            ERROR,
+            f"artifact 'artifacts/helper.py' is not pinned by paper '{PAPER}' (neither its "
+            "synthesis nor a correction lists it): a verified outcome rests only on what the "
+            "paper pins; pin the file through a correction, then run the check again",
+        )
+    ]
+
+
+def test_a_verified_outcome_on_other_bytes_than_the_paper_pins_fails(archive: Archive) -> None:
+    # The results were changed after publication, and the attempt checked the new bytes.
+    synthesis_text = _pinning_the_repro(archive)
+    synthesis = archive.add_synthesis(text=synthesis_text)
+    changed = b'{"latency_ratio": 0.9}\n'
+    text = archive.verification_text()
+    archive.write(f"{FOLDER}/artifacts/results.json", changed)
+    pinned, used = sha256_hex(REPRO_RESULTS), sha256_hex(changed)
+    text = text.replace(pinned, used)
+    path = archive.add_verification(text=text)
+
+    assert archive.validate() == [
+        Finding(
+            synthesis,
+            *value_at(synthesis_text, f"sha256: {pinned}"),
+            "SL504",
+            ERROR,
+            f"artifact 'artifacts/results.json' has sha256 {used}, not the recorded {pinned}: "
+            "a published artifact never changes; restore it, or add a new file and a correction",
+        ),
+        Finding(
+            path,
+            *value_at(text, f"sha256: {used}"),
+            "SL507",
+            ERROR,
+            f"artifact 'artifacts/results.json' has sha256 {used} here, but paper '{PAPER}' "
+            f"pins {pinned}: this verification checked other bytes than the paper publishes, "
+            f"{RUN_AGAIN}",
+        ),
+    ]
+
+
+def test_artifacts_pinned_by_a_correction_count(archive: Archive) -> None:
+    archive.add_synthesis(text=_pinning_only_the_report(archive))
+    script, results = (
+        archive.artifact(PAPER, "repro.py", REPRO_SCRIPT),
+        archive.artifact(PAPER, "results.json", REPRO_RESULTS),
+    )
+    text = archive.correction_text().replace("kind: erratum", "kind: addendum")
+    start = text.index("patch:")
+    text = text[:start] + (
+        "patch:\n"
+        "  - op: add\n"
+        "    path: /artifacts/-\n"
+        f"    value: {{path: artifacts/repro.py, sha256: {script}, role: repro-script}}\n"
+        "  - op: add\n"
+        "    path: /artifacts/-\n"
+        f"    value: {{path: artifacts/results.json, sha256: {results}, role: repro-results}}\n"
+    )
+    archive.add_correction(text=text)
+    archive.add_verification()
+
+    assert archive.validate() == []
+
+
+def test_a_failed_outcome_may_rest_on_anything(archive: Archive) -> None:
+    archive.add_synthesis(text=_pinning_the_repro(archive))
+    sha = archive.artifact(PAPER, "helper.py", b"print('help')\n")
+    text = archive.verification_text().replace(
+        "outcome: verified",
+        f"  - path: artifacts/helper.py\n    sha256: {sha}\n    role: other\n"
+        "outcome: failed\nreason: output-mismatch",
+    )
+    archive.add_verification(text=text)
+
+    assert archive.validate() == []

@@ -48,6 +48,10 @@ COMMANDS: dict[str, Command] = {
     "correct": Command(
         "synthledger.commands.correct", "write a correction skeleton for a published paper"
     ),
+    "reproduce": Command(
+        "synthledger.commands.reproduce", "re-run a paper's repro script in a sandbox (Gate 2)"
+    ),
+    "prove": Command("synthledger.commands.prove", "type-check a paper's Lean 4 proof (Gate 2)"),
 }
 
 EPILOG = """\

@@ -99,8 +99,8 @@ def verdict(
             return made(
                 "Unverified",
                 "artifact-changed",
-                f"Verification {latest.id} passed, but its artifacts no longer match their "
-                "recorded hashes, so it does not count.",
+                f"Verification {latest.id} passed, but its artifacts no longer match what the "
+                "paper pins, or lack what its method needs, so it does not count.",
                 latest,
             )
         sentence = FAILURE_SENTENCES.get(latest.reason or "", "the check failed")

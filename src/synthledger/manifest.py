@@ -21,6 +21,7 @@ from synthledger.gate import Attempt, Verdict, has_attachable_artifacts, verdict
 from synthledger.layout import CONTRACT_FAMILY, FileKind
 from synthledger.patching import PatchFailure, apply_patch
 from synthledger.quality import dimensions, tier
+from synthledger.rules.artifacts import REQUIRED_ROLES
 from synthledger.rules.claims import listed_claims
 from synthledger.snapshot import Entry, Snapshot, utc
 from synthledger.status import Notice, correction_status
@@ -337,8 +338,15 @@ def _attempt(entry: Entry, view: dict[str, Any]) -> Attempt:
     data = entry.document.data
     pinned = {a.get("path"): a.get("sha256") for a in view.get("artifacts", [])}
     used = data.get("artifacts", [])
-    # An attempt counts only while what it checked is still what the paper pins.
-    match = bool(used) and all(pinned.get(a.get("path")) == a.get("sha256") for a in used)
+    # An attempt counts only while what it checked is still what the paper
+    # pins, and only if it checked what its method needs (SL505 says so at
+    # validate time; a record that skipped the hooks must not count either).
+    needed = REQUIRED_ROLES.get(str(data.get("method")), (set(), ""))[0]
+    match = (
+        bool(used)
+        and needed <= {a.get("role") for a in used}
+        and all(pinned.get(a.get("path")) == a.get("sha256") for a in used)
+    )
     return Attempt(
         entry.file.stem,
         str(data.get("gate")),

@@ -1,4 +1,5 @@
-"""Artifacts: inside the paper folder, no symlinks, present, and matching their sha256."""
+"""Artifacts: inside the paper folder, no symlinks, present, and matching their sha256;
+a verified outcome names the artifacts it rests on, and the paper pins them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
+from synthledger.patching import PatchFailure, apply_patch
 from synthledger.rules.base import Hit, RecordContext, rule
 
 WITH_ARTIFACTS = (FileKind.SYNTHESIS, FileKind.VERIFICATION)
@@ -190,3 +192,75 @@ def named_artifacts_listed(ctx: RecordContext) -> Iterator[Hit]:
                 f"{path!r} is not among the record's artifacts: list it there with its "
                 "sha256 so that it is pinned",
             )
+
+
+@rule(
+    "SL507",
+    Severity.ERROR,
+    [FileKind.VERIFICATION],
+    "a verified outcome rests on artifacts the paper pins, with the same sha256",
+)
+def verified_artifacts_pinned(ctx: RecordContext) -> Iterator[Hit]:
+    if ctx.data.get("outcome") != "verified":
+        return
+    pins = _paper_pins(ctx)
+    if pins is None:
+        return  # no readable synthesis: other findings say so
+    paper = ctx.file.paper
+    for index, entry in _artifacts(ctx.data):
+        path, sha256 = entry.get("path"), entry.get("sha256")
+        if not isinstance(path, str) or not isinstance(sha256, str):
+            continue
+        pinned = sorted(pin for pinned_path, pin in pins if pinned_path == path)
+        if not pinned:
+            yield Hit(
+                ("artifacts", index, "path"),
+                f"artifact {path!r} is not pinned by paper {paper!r} (neither its synthesis "
+                "nor a correction lists it): a verified outcome rests only on what the paper "
+                "pins; pin the file through a correction, then run the check again",
+            )
+        elif sha256 not in pinned:
+            yield Hit(
+                ("artifacts", index, "sha256"),
+                f"artifact {path!r} has sha256 {sha256} here, but paper {paper!r} pins "
+                f"{' or '.join(pinned)}: this verification checked other bytes than the "
+                "paper publishes, so it cannot claim verified; run the check again",
+            )
+
+
+def _paper_pins(ctx: RecordContext) -> set[tuple[str, str]] | None:
+    """(path, sha256) of every artifact any version of the paper pinned: the synthesis
+    as published, then after each correction in (date, id) order. A verification
+    stays true of the version it checked, even once a later correction changes the
+    artifacts (the manifest then no longer counts it)."""
+    paper = ctx.file.paper or ""
+    synthesis = ctx.archive.paper_path(paper, "synthesis.yaml")
+    if not ctx.archive.path(synthesis).is_file():
+        return None
+    document = ctx.archive.load(synthesis).document
+    if document is None:
+        return None
+    view = document.data
+    pins: set[tuple[str, str]] = set()
+    for patch in (None, *_correction_patches(ctx, paper)):
+        if patch is not None:
+            try:
+                view = apply_patch(view, patch)
+            except PatchFailure:
+                continue  # SL402 speaks for it
+        for _, entry in _artifacts(view):
+            pins.add((str(entry.get("path")), str(entry.get("sha256"))))
+    return pins
+
+
+def _correction_patches(ctx: RecordContext, paper: str) -> list[list[Any]]:
+    folder = ctx.archive.path(ctx.archive.paper_path(paper, "corrections"))
+    found: list[tuple[tuple[str, str], list[Any]]] = []
+    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        document = ctx.archive.load(
+            ctx.archive.paper_path(paper, "corrections", file.name)
+        ).document
+        patch = document.data.get("patch") if document is not None else None
+        if document is not None and isinstance(patch, list):
+            found.append(((str(document.data.get("date")), file.stem), patch))
+    return [patch for _, patch in sorted(found, key=lambda pair: pair[0])]

@@ -1,0 +1,125 @@
+"""Re-run a paper's repro script in a sandbox and record the outcome (Gate 2).
+
+The paper pins one artifact of role repro-script and one of role
+repro-results. The script runs from the top of a fresh copy of the paper's
+repro-script, data and other artifacts (so it opens its inputs by their
+artifact paths, e.g. artifacts/data.csv); a .py script runs with this Python
+in isolated mode (python -I), any other is executed directly (#! line). What
+it writes to standard output is its result: it must equal the repro-results
+artifact byte for byte, or the record carries a diff.
+
+The sandbox: new user, network, mount and PID namespaces; every mount
+read-only but the work directory (a size-capped tmpfs); no capabilities; a
+scrubbed environment; limits on wall time, CPU time, memory and output. Where
+no network namespace can be had it refuses, unless --allow-network is given
+(the record then says network: allowed). Nothing runs when an artifact does
+not match its sha256.
+
+Writes a new records/papers/ID/verifications/<date>-repro-<hex>.yaml and
+prints its outcome. Exit status: 0 verified, 1 failed (or artifacts do not
+match: nothing run, nothing written), 2 the check could not be attempted.
+
+example:
+  synthledger reproduce 482203de28464b46
+  synthledger reproduce 482203de28464b46 --time 30 --memory 1024 --output 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from synthledger.commands import add_root_option, archive_config
+from synthledger.sandbox import Limits, MiB
+
+DEFAULTS = Limits()
+
+
+def add_limit_options(parser: argparse.ArgumentParser, defaults: Limits) -> None:
+    """--time, --cpu, --memory, --output and --allow-network (shared with prove)."""
+    group = parser.add_argument_group("sandbox")
+    group.add_argument(
+        "--time",
+        type=_positive_float,
+        default=defaults.wall_seconds,
+        metavar="SECONDS",
+        help=f"wall-time limit (default: {defaults.wall_seconds:g})",
+    )
+    group.add_argument(
+        "--cpu",
+        type=_positive_int,
+        default=defaults.cpu_seconds,
+        metavar="SECONDS",
+        help=f"CPU-time limit per process (default: {defaults.cpu_seconds})",
+    )
+    group.add_argument(
+        "--memory",
+        type=_positive_int,
+        default=defaults.memory_bytes // MiB,
+        metavar="MiB",
+        help=f"address-space limit per process (default: {defaults.memory_bytes // MiB})",
+    )
+    group.add_argument(
+        "--output",
+        type=_positive_int,
+        default=defaults.output_bytes // MiB,
+        metavar="MiB",
+        help="limit on standard output, on any file written, and on all files written "
+        f"(default: {defaults.output_bytes // MiB})",
+    )
+    group.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="run even where no network namespace can be had (or keep the network); "
+        "the record says network: allowed",
+    )
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    return Limits(
+        wall_seconds=args.time,
+        cpu_seconds=args.cpu,
+        memory_bytes=args.memory * MiB,
+        output_bytes=args.output * MiB,
+    )
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="the paper to reproduce")
+    add_limit_options(parser, DEFAULTS)
+    add_root_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from synthledger.pinned import ArtifactMismatch
+    from synthledger.reproduce import reproduce
+
+    config = archive_config(args)
+    try:
+        attempted = reproduce(config, args.id, limits_from(args), allow_network=args.allow_network)
+    except ArtifactMismatch as exc:
+        print(f"synthledger: {exc}", file=sys.stderr)
+        return 1
+    print(attempted.summary(config.root))
+    print(attempted.record["detail"], end="")
+    return 0 if attempted.verified else 1

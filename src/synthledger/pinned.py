@@ -1,0 +1,165 @@
+"""The artifacts a paper pins, as the working tree holds them, read and checked.
+
+Gate 2 runs only what the paper pins, and only when every byte matches: the
+artifacts are read once, hashed, and the same bytes are what the sandbox gets.
+The paper's current view is read from the working tree: the synthesis with
+the patches of its corrections in force applied in (date, id) order, the
+stand-in for publication order where no history is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from synthledger.config import ArchiveConfig
+from synthledger.errors import SynthledgerError
+from synthledger.load import load_file
+from synthledger.patching import PatchFailure, apply_patch
+from synthledger.rules.artifacts import escapes_folder, symlink_on_the_way
+from synthledger.status import Notice, correction_status
+
+PAPER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    path: str  # relative to the paper folder
+    sha256: str
+    role: str
+    description: str | None = None
+
+    def as_record(self) -> dict[str, str]:
+        entry = {"path": self.path, "sha256": self.sha256, "role": self.role}
+        if self.description:
+            entry["description"] = self.description
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    id: str
+    folder: str  # relative to the archive root
+    view: dict[str, Any]
+    artifacts: tuple[Artifact, ...]
+
+    def with_role(self, *roles: str) -> list[Artifact]:
+        return [a for a in self.artifacts if a.role in roles]
+
+
+class ArtifactMismatch(SynthledgerError):
+    """Pinned artifacts that are missing or whose bytes differ: nothing may run."""
+
+    def __init__(self, paper: str, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            f"paper {paper}: refusing to run anything, its artifacts do not match the "
+            "record: " + "; ".join(problems)
+        )
+
+
+def load_paper(config: ArchiveConfig, paper: str) -> Paper:
+    """The paper's current view and the artifacts it pins (SynthledgerError if unreadable)."""
+    if not PAPER_ID.fullmatch(paper):
+        raise SynthledgerError(f"{paper!r} is not a paper id (letters, digits, '.', '_', '-')")
+    folder = f"{config.records_dir}/papers/{paper}"
+    synthesis = _data(config, f"{folder}/synthesis.yaml", f"no paper {paper} in the archive")
+    view = current_view(synthesis, _corrections(config, folder))
+    artifacts = tuple(
+        Artifact(
+            str(entry.get("path")),
+            str(entry.get("sha256")),
+            str(entry.get("role")),
+            entry.get("description") if isinstance(entry.get("description"), str) else None,
+        )
+        for entry in view.get("artifacts", [])
+        if isinstance(entry, dict)
+    )
+    return Paper(paper, folder, view, artifacts)
+
+
+def read_checked(
+    config: ArchiveConfig, paper: Paper, artifacts: Iterable[Artifact]
+) -> dict[str, bytes]:
+    """The bytes of ``artifacts`` by path, each matching its pinned sha256.
+
+    Raises ArtifactMismatch naming every artifact that is outside the folder,
+    behind a symlink, missing, or changed.
+    """
+    root = str(config.root / paper.folder)
+    contents: dict[str, bytes] = {}
+    problems: list[str] = []
+    for artifact in artifacts:
+        if escapes_folder(artifact.path):
+            problems.append(f"{artifact.path} leaves the paper folder")
+            continue
+        if symlink_on_the_way(root, artifact.path) is not None:
+            problems.append(f"{artifact.path} goes through a symlink")
+            continue
+        try:
+            with open(os.path.join(root, artifact.path), "rb") as stream:
+                content = stream.read()
+        except OSError as exc:
+            problems.append(f"{artifact.path} cannot be read ({exc.strerror})")
+            continue
+        actual = hashlib.sha256(content).hexdigest()
+        if actual != artifact.sha256:
+            problems.append(
+                f"{artifact.path} has sha256 {actual}, not the recorded {artifact.sha256}"
+            )
+            continue
+        contents[artifact.path] = content
+    if problems:
+        raise ArtifactMismatch(paper.id, problems)
+    return contents
+
+
+def current_view(
+    synthesis: dict[str, Any], corrections: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """``synthesis`` with the patches of the corrections in force applied, in order."""
+    notices = [
+        Notice(
+            str(c.get("id")),
+            str(c.get("kind")),
+            c.get("cancels") if isinstance(c.get("cancels"), str) else None,
+        )
+        for c in corrections
+    ]
+    in_force = set(correction_status(notices).in_force)
+    view = synthesis
+    for correction in corrections:
+        if str(correction.get("id")) not in in_force:
+            continue
+        try:
+            view = apply_patch(view, correction.get("patch") or [])
+        except PatchFailure:
+            continue  # validate says so (SL402); the view goes on without it
+    return view
+
+
+def _data(config: ArchiveConfig, relative: str, missing: str) -> dict[str, Any]:
+    file = config.root / relative
+    if not file.is_file():
+        raise SynthledgerError(missing)
+    loaded = load_file(file, relative)
+    if loaded.document is None:
+        reason = loaded.findings[0].message if loaded.findings else "it cannot be read"
+        raise SynthledgerError(f"{relative}: {reason}; run synthledger validate on it")
+    return loaded.document.data
+
+
+def _corrections(config: ArchiveConfig, folder: str) -> list[dict[str, Any]]:
+    """The paper's corrections that load, by (date, id)."""
+    directory = config.root / folder / "corrections"
+    found: list[tuple[tuple[str, str], dict[str, Any]]] = []
+    for file in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        loaded = load_file(file, f"{folder}/corrections/{file.name}")
+        if loaded.document is not None:
+            key = (str(loaded.document.data.get("date")), file.stem)
+            found.append((key, loaded.document.data))
+    return [data for _, data in sorted(found, key=lambda pair: pair[0])]

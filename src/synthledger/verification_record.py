@@ -1,0 +1,196 @@
+"""Writing a verification record (verification-record-v1): a new file, never an edit.
+
+The id is ``<UTC date>-<repro|proof>-<8 random hex digits>``: two contributors
+checking the same paper on the same day do not collide, and the file is
+opened with mode 'x', so an existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from synthledger.config import ArchiveConfig
+from synthledger.contracts import Contracts
+from synthledger.errors import SynthledgerError
+from synthledger.load import load_bytes, load_file
+from synthledger.pinned import Artifact
+from synthledger.sandbox import Limits
+
+CONTRACT = "verification-record-v1"
+METHOD_WORDS = {"sandbox-reproduction": "repro", "formal-proof": "proof"}
+MAX_DETAIL_LINES = 400
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Attempted:
+    """A finished attempt: the record written and where."""
+
+    record: dict[str, Any]
+    path: Path
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.record["outcome"] == "verified")
+
+    def summary(self, root: Path) -> str:
+        reason = f" ({self.record['reason']})" if "reason" in self.record else ""
+        where = self.path.relative_to(root).as_posix()
+        return f"{self.record['paper']}  {self.record['outcome']}{reason}  {where}"
+
+
+def evaluated_now() -> str:
+    """The current UTC time, to the second, as records write it."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_id(method: str, evaluated: str) -> str:
+    return f"{evaluated[:10]}-{METHOD_WORDS[method]}-{secrets.token_hex(4)}"
+
+
+def this_platform() -> str:
+    return f"{platform.system()} {platform.release()} {platform.machine()}"
+
+
+def gate_for(config: ArchiveConfig, method: str, today: str) -> str:
+    """The id of the gate that the policy in force on ``today`` runs ``method`` for."""
+    policies: list[tuple[str, str, dict[str, Any]]] = []
+    folder = config.records_path / "policy"
+    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        document = load_file(file, f"{config.records_dir}/policy/{file.name}").document
+        if document is None:
+            continue
+        effective = str(document.data.get("effective"))
+        if effective <= today:
+            policies.append((effective, file.name, document.data))
+    if policies:
+        _, _, policy = max(policies, key=lambda entry: entry[:2])
+        gates = [
+            g
+            for g in policy.get("gates") or []
+            if isinstance(g, dict) and method in (g.get("methods") or [])
+        ]
+        if gates:
+            return str(gates[-1]["id"])
+    raise SynthledgerError(
+        f"no policy in force on {today} names a gate that runs {method}: "
+        "add a policy record under records/policy/ first"
+    )
+
+
+def build(
+    *,
+    paper: str,
+    gate: str,
+    method: str,
+    artifacts: list[Artifact],
+    outcome: str,
+    reason: str | None,
+    detail: str,
+    evaluated: str,
+    interpreter: str,
+    network: str,
+    limits: Limits,
+) -> dict[str, Any]:
+    """The record as data, in the order it is written."""
+    record: dict[str, Any] = {
+        "contract": CONTRACT,
+        "id": new_id(method, evaluated),
+        "paper": paper,
+        "gate": gate,
+        "method": method,
+        "artifacts": [a.as_record() for a in artifacts],
+        "outcome": outcome,
+    }
+    if reason is not None:
+        record["reason"] = reason
+    record["detail"] = _tidy(detail)
+    record["evaluated"] = evaluated
+    record["environment"] = {
+        "interpreter": interpreter,
+        "platform": this_platform(),
+        "network": network,
+        "limits": limits.as_record(),
+    }
+    return record
+
+
+def write(config: ArchiveConfig, record: dict[str, Any], *, by: str) -> Path:
+    """Write ``record`` as records/papers/<paper>/verifications/<id>.yaml; its path.
+
+    The text is checked first: it must load cleanly and satisfy its contract.
+    """
+    relative = f"{config.records_dir}/papers/{record['paper']}/verifications/{record['id']}.yaml"
+    text = render(record, by=by)
+    loaded = load_bytes(text.encode("utf-8"), relative)
+    problem = (
+        Contracts.for_archive(config).first_error(loaded.document.data, CONTRACT)
+        if loaded.document is not None
+        else "; ".join(f.message for f in loaded.findings)
+    )
+    if problem is not None:
+        raise SynthledgerError(f"the record written would be invalid ({problem}): this is a bug")
+    target = config.root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise SynthledgerError(
+            f"{relative} exists already; records are never overwritten"
+        ) from None
+    return target
+
+
+def render(record: dict[str, Any], *, by: str) -> str:
+    header = (
+        f"# yaml-language-server: $schema=../../../../schemas/{CONTRACT}.json\n"
+        f"# Written by `synthledger {by}`; never edited. A new attempt is a new file.\n"
+    )
+    body = yaml.dump(record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return header + body
+
+
+def _tidy(text: str) -> str:
+    """Readable text YAML keeps as a literal block: tabs as spaces, other control
+    characters as U+FFFD, no trailing blanks, at most MAX_DETAIL_LINES lines."""
+    text = _CONTROL.sub("\ufffd", text.expandtabs(4).replace("\r\n", "\n"))
+    lines = [line.rstrip() for line in text.strip("\n").split("\n")]
+    if len(lines) > MAX_DETAIL_LINES:
+        dropped = len(lines) - MAX_DETAIL_LINES
+        lines = [*lines[:MAX_DETAIL_LINES], f"[{dropped} more lines not shown]"]
+    return "\n".join(lines) + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML as the archive writes it: lists indented under their key, text of
+    several lines as a literal block, and text that YAML 1.1 or 1.2 would read as
+    a number or a date quoted."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style: str | None = None
+    if "\n" in value:
+        style = "|"
+    elif _NUMBER_LIKE.fullmatch(value):
+        style = '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+# What YAML 1.2's core schema reads as a number (PyYAML quotes what YAML 1.1 would).
+_NUMBER_LIKE = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+_Dumper.add_representer(str, _text)

@@ -22,10 +22,9 @@ example:
 from __future__ import annotations
 
 import argparse
-import sys
 
-from synthledger.commands import add_root_option, archive_config
-from synthledger.commands.reproduce import add_limit_options, limits_from
+from synthledger.commands import add_root_option
+from synthledger.commands.reproduce import add_limit_options, attempt
 from synthledger.sandbox import Limits, MiB
 
 # Lean reserves much address space and a proof may take minutes.
@@ -41,15 +40,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.pinned import ArtifactMismatch
     from synthledger.prove import prove
 
-    config = archive_config(args)
-    try:
-        attempted = prove(config, args.id, limits_from(args), allow_network=args.allow_network)
-    except ArtifactMismatch as exc:
-        print(f"synthledger: {exc}", file=sys.stderr)
-        return 1
-    print(attempted.summary(config.root))
-    print(attempted.record["detail"], end="")
-    return 0 if attempted.verified else 1
+    return attempt(args, prove)

@@ -28,11 +28,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Protocol
 
 from synthledger.commands import add_root_option, archive_config
 from synthledger.sandbox import Limits, MiB
 
+if TYPE_CHECKING:
+    from synthledger.config import ArchiveConfig
+    from synthledger.verification_record import Attempted
+
 DEFAULTS = Limits()
+
+
+class Check(Protocol):
+    def __call__(
+        self, config: ArchiveConfig, paper_id: str, limits: Limits, *, allow_network: bool = False
+    ) -> Attempted: ...
 
 
 def add_limit_options(parser: argparse.ArgumentParser, defaults: Limits) -> None:
@@ -111,12 +122,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.pinned import ArtifactMismatch
     from synthledger.reproduce import reproduce
+
+    return attempt(args, reproduce)
+
+
+def attempt(args: argparse.Namespace, check: Check) -> int:
+    """Run ``check`` (reproduce or prove) on the paper ``args.id`` and print its outcome.
+
+    Exit 1 when its artifacts no longer match (nothing run, nothing written)
+    or the attempt failed; 0 when it verified.
+    """
+    from synthledger.pinned import ArtifactMismatch
 
     config = archive_config(args)
     try:
-        attempted = reproduce(config, args.id, limits_from(args), allow_network=args.allow_network)
+        attempted = check(config, args.id, limits_from(args), allow_network=args.allow_network)
     except ArtifactMismatch as exc:
         print(f"synthledger: {exc}", file=sys.stderr)
         return 1

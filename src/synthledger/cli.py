@@ -48,6 +48,8 @@ COMMANDS: dict[str, Command] = {
     "correct": Command(
         "synthledger.commands.correct", "write a correction skeleton for a published paper"
     ),
+    "show": Command("synthledger.commands.show", "show a paper as its public page does"),
+    "site": Command("synthledger.commands.site", "render the archive as a static HTML site"),
     "reproduce": Command(
         "synthledger.commands.reproduce", "re-run a paper's repro script in a sandbox (Gate 2)"
     ),

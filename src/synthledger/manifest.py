@@ -19,7 +19,7 @@ from synthledger.contracts import Contracts
 from synthledger.findings import Finding, Severity
 from synthledger.gate import Attempt, Verdict, has_attachable_artifacts, verdict
 from synthledger.layout import CONTRACT_FAMILY, FileKind
-from synthledger.patching import PatchFailure, apply_patch
+from synthledger.patching import current_view
 from synthledger.quality import dimensions, tier
 from synthledger.rules.artifacts import REQUIRED_ROLES
 from synthledger.rules.claims import listed_claims
@@ -257,34 +257,33 @@ def _notice(entry: Entry) -> Notice:
 def _current_view(
     record: dict[str, Any], corrections: list[Entry], in_force: set[str], findings: list[Finding]
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """The synthesis with the patches of the corrections in force applied, in order."""
-    view = record
-    origins: dict[str, str] = {}
-    for entry in corrections:
-        assert entry.document is not None
-        if entry.file.stem not in in_force:
-            continue
-        operations = entry.document.data.get("patch") or []
-        try:
-            view = apply_patch(view, operations)
-        except PatchFailure as exc:
-            findings.append(
-                Finding(
-                    entry.file.path,
-                    1,
-                    1,
-                    "SL402",
-                    Severity.ERROR,
-                    f"in publication order, this patch does not apply: {exc}; "
-                    "it is left out of the current view",
-                    entry.added.sha,
-                )
+    """The synthesis with the patches of the corrections in force applied, in
+    order, and which correction amended which field."""
+    by_id = {entry.file.stem: entry for entry in corrections}
+    view = current_view(
+        record,
+        [
+            (entry.file.stem, entry.document.data.get("patch") or [])
+            for entry in corrections
+            if entry.document is not None and entry.file.stem in in_force
+        ],
+    )
+    for correction, failure in view.skipped:
+        entry = by_id[correction]
+        findings.append(
+            Finding(
+                entry.file.path,
+                1,
+                1,
+                "SL402",
+                Severity.ERROR,
+                f"in publication order, this patch does not apply: {failure}; "
+                "it is left out of the current view",
+                entry.added.sha,
             )
-            continue
-        for operation in operations:
-            if operation["op"] != "test":  # a test checks a field, it does not amend it
-                origins[operation["path"]] = entry.file.stem
-    return view, [{"pointer": p, "correction": c} for p, c in sorted(origins.items())]
+        )
+    origins = [{"pointer": p, "correction": c} for p, c in sorted(view.origins.items())]
+    return view.data, origins
 
 
 def _published(record: dict[str, Any], synthesis: Entry) -> dict[str, Any]:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from synthledger import patching
 from synthledger.config import ArchiveConfig
 from synthledger.contracts import Contracts
 from synthledger.errors import SynthledgerError
 from synthledger.layout import FileKind
 from synthledger.manifest import ManifestSet, build_manifests
-from synthledger.patching import PatchFailure, apply_patch
 from synthledger.snapshot import Snapshot, read_snapshot
 
 # Badge tones: how a renderer colours a value. Never a judgement the manifest did not make.
@@ -242,23 +242,20 @@ def read_pages(config: ArchiveConfig, rev: str = "HEAD", ids: Sequence[str] = ()
 def current_view(snapshot: Snapshot, manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The synthesis with the patches of the manifest's corrections in force applied, in order.
 
-    The manifest has already decided which corrections are in force and
-    reported any patch that does not apply; this replays that decision.
-    manifest.py computes the same view but keeps it private.
+    The manifest has already decided which corrections are in force; this
+    replays that decision.
     """
     paper = manifest["id"]
     synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper))
     assert synthesis.document is not None  # a paper with a manifest has a readable record
     in_force = {c["id"] for c in manifest["corrections"] if c["in_force"]}
-    view: dict[str, Any] = synthesis.document.data
-    for entry in snapshot.of_kind(FileKind.CORRECTION, paper):
-        if entry.document is None or entry.file.stem not in in_force:
-            continue
-        try:
-            view = apply_patch(view, entry.document.data.get("patch") or [])
-        except PatchFailure:
-            continue  # the manifest reported it (SL402) and left it out too
-    return view
+    corrections = [
+        (entry.file.stem, entry.document.data.get("patch") or [])
+        for entry in snapshot.of_kind(FileKind.CORRECTION, paper)
+        if entry.document is not None and entry.file.stem in in_force
+    ]
+    # A patch that does not apply was reported by the manifest (SL402) and left out.
+    return patching.current_view(synthesis.document.data, corrections).data
 
 
 def _default_tiers(snapshot: Snapshot) -> dict[str, str]:

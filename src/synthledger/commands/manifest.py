@@ -37,6 +37,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from synthledger.snapshot import paused_cycle_collection
+
+    with paused_cycle_collection():  # records and manifests form no cycles
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from synthledger.contracts import Contracts
     from synthledger.findings import Finding
     from synthledger.manifest import dumps, index_entry, index_of, iter_manifests, write_manifests

@@ -258,6 +258,47 @@ def test_a_partial_retraction_naming_an_unknown_claim_fails(archive: Archive) ->
     ]
 
 
+def test_a_partial_retraction_of_a_claim_an_earlier_addendum_added_passes(
+    archive: Archive,
+) -> None:
+    addendum = _correction(
+        archive,
+        _kind("addendum"),
+        _patch(
+            "{op: add, path: /claims/items/-, value: {id: c9, text: Added later., "
+            "verified: false, confidence: 0.5}}"
+        ),
+    )
+    archive.add_correction("k1", text=addendum)
+    retraction = _correction(
+        archive,
+        _kind("partial-retraction", "withdraws_claims: [c9]"),
+        _patch(),
+        _dated("2026-07-09"),
+        cid="k2",
+    )
+    archive.add_correction("k2", text=retraction)
+
+    assert [f for f in archive.validate() if f.rule == "SL404"] == []
+
+
+def test_a_reinstatement_of_a_later_correction_fails(archive: Archive) -> None:
+    text = _correction(archive, _kind("reinstatement", "cancels: k3"), _patch(), cid="k2")
+    path = archive.add_correction("k2", text=text)
+    archive.add_correction("k3", text=_correction(archive, _dated("2026-07-09"), cid="k3"))
+
+    assert [f for f in archive.validate() if f.path == path] == [
+        Finding(
+            path,
+            *value_at(text, "cancels: k3"),
+            "SL404",
+            ERROR,
+            "a reinstatement cancels one earlier correction of this paper, but k3 is not "
+            "dated before this one (2026-07-01): a reinstatement comes after what it cancels",
+        )
+    ]
+
+
 def test_a_reinstatement_of_an_earlier_correction_passes(archive: Archive) -> None:
     archive.add_correction("k1")
     reinstatement = _correction(

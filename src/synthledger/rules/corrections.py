@@ -10,7 +10,7 @@ from typing import Any
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
 from synthledger.load import Document
-from synthledger.patching import PatchFailure, apply_all, apply_patch, git_blob_hash
+from synthledger.patching import PatchFailure, apply_all, apply_patch, current_view, git_blob_hash
 from synthledger.rules.base import Hit, RecordContext, rule
 from synthledger.rules.claims import listed_claims
 
@@ -122,8 +122,14 @@ def patch_applies(ctx: RecordContext) -> Iterator[Hit]:
 def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
     target = _target(ctx)
     withdrawn = ctx.data.get("withdraws_claims")
+    earlier = _earlier_corrections(ctx)
     if target is not None and isinstance(withdrawn, list):
-        known = {claim.get("id") for claim in listed_claims(target.data)}
+        # Claims an earlier correction added (an addendum) can be withdrawn too.
+        patches = [
+            (str(c.get("id")), c["patch"]) for c in earlier if isinstance(c.get("patch"), list)
+        ]
+        view = current_view(target.data, patches).data
+        known = {claim.get("id") for claim in listed_claims(view)}
         for index, claim_id in enumerate(withdrawn):
             if claim_id not in known:
                 yield Hit(
@@ -145,6 +151,13 @@ def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
                 ("cancels",),
                 f"a reinstatement cancels one earlier correction of this paper, "
                 f"but {sibling} does not exist: name it by its id",
+            )
+        elif cancels not in {str(c.get("id")) for c in earlier}:
+            yield Hit(
+                ("cancels",),
+                f"a reinstatement cancels one earlier correction of this paper, but {cancels} "
+                f"is not dated before this one ({ctx.data.get('date')}): a reinstatement "
+                "comes after what it cancels",
             )
     replacement = ctx.data.get("replacement")
     if isinstance(replacement, str) and replacement not in ctx.archive.paper_dirs:

@@ -14,11 +14,13 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from synthledger import patching
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
+from synthledger.issued import corrections_in_issue_order
 from synthledger.load import load_file
 from synthledger.rules.artifacts import escapes_folder, symlink_on_the_way
 from synthledger.status import Notice, correction_status
@@ -150,11 +152,9 @@ def _data(config: ArchiveConfig, relative: str, missing: str) -> dict[str, Any]:
 
 def _corrections(config: ArchiveConfig, folder: str) -> list[dict[str, Any]]:
     """The paper's corrections that load, by (date, id)."""
-    directory = config.root / folder / "corrections"
-    found: list[tuple[tuple[str, str], dict[str, Any]]] = []
-    for file in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
-        loaded = load_file(file, f"{folder}/corrections/{file.name}")
-        if loaded.document is not None:
-            key = (str(loaded.document.data.get("date")), file.stem)
-            found.append((key, loaded.document.data))
-    return [data for _, data in sorted(found, key=lambda pair: pair[0])]
+
+    def load(file: Path) -> dict[str, Any] | None:
+        document = load_file(file, f"{folder}/corrections/{file.name}").document
+        return document.data if document is not None else None
+
+    return [issued.data for issued in corrections_in_issue_order(config.root / folder, load)]

@@ -28,6 +28,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.contracts import SCHEMA_SUFFIX, Contracts
 from synthledger.errors import SynthledgerError
 from synthledger.history import git
+from synthledger.issued import IssueKey, corrections_in_issue_order
 from synthledger.layout import paper_dirs
 from synthledger.load import load_file
 from synthledger.patching import current_view, git_blob_hash
@@ -228,7 +229,7 @@ def new_correction(
     cid = correction_id(kind, issued, existing)
     file = corrections / f"{cid}.yaml"
     content = target.read_bytes()
-    view = _current_view(config, target, existing, (issued.isoformat(), cid))
+    view = _current_view(config, target, (issued.isoformat(), cid))
     text = correction_skeleton(
         cid,
         paper_id,
@@ -352,9 +353,7 @@ def _kind_field(kind: str, view: dict[str, Any] | None, corrections: Sequence[st
     return ""
 
 
-def _current_view(
-    config: ArchiveConfig, target: Path, corrections: Sequence[str], key: tuple[str, str]
-) -> dict[str, Any] | None:
+def _current_view(config: ArchiveConfig, target: Path, key: IssueKey) -> dict[str, Any] | None:
     """The synthesis with the corrections issued before ``key`` (date, id) applied.
 
     The same order rule SL402 checks the patch in; a record that does not load
@@ -363,17 +362,18 @@ def _current_view(
     loaded = load_file(target, _relative(target, config)).document
     if loaded is None:
         return None
-    earlier: list[tuple[tuple[str, str], list[Any]]] = []
-    for cid in corrections:
-        file = target.parent / "corrections" / f"{cid}.yaml"
+
+    def load(file: Path) -> dict[str, Any] | None:
         document = load_file(file, _relative(file, config)).document
-        if document is None or not isinstance(document.data.get("patch"), list):
-            continue
-        issued = (str(document.data.get("date")), cid)
-        if issued < key:
-            earlier.append((issued, document.data["patch"]))
+        return document.data if document is not None else None
+
+    earlier = [
+        (issued.id, issued.data["patch"])
+        for issued in corrections_in_issue_order(target.parent, load, before=key)
+        if isinstance(issued.data.get("patch"), list)
+    ]
     # An earlier patch that does not apply is left out, as validate (SL402) says.
-    return current_view(loaded.data, [(cid, patch) for (_, cid), patch in sorted(earlier)]).data
+    return current_view(loaded.data, earlier).data
 
 
 # --- writing -----------------------------------------------------------------------

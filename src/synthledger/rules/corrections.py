@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from synthledger.findings import Severity
+from synthledger.issued import corrections_in_issue_order, issue_key
 from synthledger.layout import FileKind
 from synthledger.load import Document
 from synthledger.patching import PatchFailure, apply_all, apply_patch, current_view, git_blob_hash
@@ -35,25 +36,15 @@ def _target(ctx: RecordContext) -> Document | None:
 
 
 def _earlier_corrections(ctx: RecordContext) -> list[dict[str, Any]]:
-    """The paper's other corrections issued before this one, by (date, id).
+    """The paper's other corrections issued before this one, by (date, id)."""
 
-    History gives the authoritative order (the manifest uses it); without
-    history, the issue date is the best stand-in.
-    """
-    folder = ctx.archive.path(ctx.folder) / "corrections"
-    key = (str(ctx.data.get("date")), ctx.file.stem)
-    earlier: list[tuple[tuple[str, str], dict[str, Any]]] = []
-    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        relative = f"{ctx.folder}/corrections/{file.name}"
-        if file.name == Path(ctx.file.path).name:
-            continue
-        document = ctx.archive.load(relative).document
-        if document is None:
-            continue
-        other = (str(document.data.get("date")), file.name.removesuffix(".yaml"))
-        if other < key:
-            earlier.append((other, document.data))
-    return [data for _, data in sorted(earlier, key=lambda pair: pair[0])]
+    def load(file: Path) -> dict[str, Any] | None:
+        document = ctx.archive.load(f"{ctx.folder}/corrections/{file.name}").document
+        return document.data if document is not None else None
+
+    key = issue_key(ctx.data, ctx.file.stem)
+    folder = ctx.archive.path(ctx.folder)
+    return [issued.data for issued in corrections_in_issue_order(folder, load, before=key)]
 
 
 @rule("SL401", Severity.ERROR, KIND, "a correction's target exists")

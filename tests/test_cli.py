@@ -93,12 +93,14 @@ def test_the_records_directory_is_configurable(archive: Archive) -> None:
     archive.write("data/stray.txt", "not a record")
 
     by_option = run_cli(["validate", "--root", ".", "--records-dir", "data"], cwd=archive.root)
+    # Without --root, the archive is found by the records directory named.
+    found = run_cli(["validate", "--records-dir", "data"], cwd=archive.root / "data")
     archive.write("pyproject.toml", '[tool.synthledger]\nrecords-dir = "data"\n')
     by_pyproject = run_cli(["validate"], cwd=archive.root / "data")
 
-    assert by_option.returncode == by_pyproject.returncode == 1
+    assert by_option.returncode == by_pyproject.returncode == found.returncode == 1
     assert by_option.stdout.startswith("data/stray.txt:1:1: error[SL203]")
-    assert by_pyproject.stdout == by_option.stdout
+    assert by_pyproject.stdout == found.stdout == by_option.stdout
 
 
 @pytest.mark.parametrize(

@@ -41,11 +41,12 @@ class ArchiveConfig:
         return (self.records_dir, self.schemas_dir)
 
 
-def find_root(start: Path) -> Path:
+def find_root(start: Path, *, records_dir: str | None = None) -> Path:
     """The nearest directory at or above ``start`` that holds an archive.
 
     An archive is recognised by a ``[tool.synthledger]`` table in its
-    pyproject.toml, or else by a records/ directory.
+    pyproject.toml, or else by its records directory (``records_dir``, by
+    default records/).
     """
     start = start.resolve()
     candidates = [start, *start.parents]
@@ -53,7 +54,7 @@ def find_root(start: Path) -> Path:
         if _declares_archive(directory / "pyproject.toml"):
             return directory
     for directory in candidates:
-        if (directory / DEFAULT_RECORDS_DIR).is_dir():
+        if (directory / (records_dir or DEFAULT_RECORDS_DIR)).is_dir():
             return directory
     raise SynthledgerError(
         f"no archive found at or above {start}: run inside an archive or pass --root DIR"

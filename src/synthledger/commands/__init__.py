@@ -37,5 +37,7 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
 
 
 def archive_config(args: argparse.Namespace) -> ArchiveConfig:
-    root = args.root if args.root is not None else find_root(Path.cwd())
+    root = (
+        args.root if args.root is not None else find_root(Path.cwd(), records_dir=args.records_dir)
+    )
     return load_config(root, records_dir=args.records_dir)

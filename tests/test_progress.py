@@ -14,6 +14,7 @@ import pytest
 
 from gitrepo import GitRepo, bundled_archive, isolate_git
 from synthledger.audit import AUDIT_STAGES, audit
+from synthledger.check import CHECK_STAGES, check
 from synthledger.config import load_config
 from synthledger.contracts import Contracts
 from terminal import Terminal
@@ -147,3 +148,27 @@ def test_manifest_draws_nothing_under_pre_commit(archive: GitRepo) -> None:
     assert status == 0, out
     assert BAR not in terminal.text
     assert "manifests written" in terminal.text  # the summary line still reaches stderr
+
+
+# --- check --------------------------------------------------------------------------
+
+
+def test_check_reports_each_of_its_stages(archive: GitRepo) -> None:
+    calls: list[int] = []
+
+    check(load_config(archive.path), on_progress=lambda: calls.append(1))
+
+    assert len(calls) == CHECK_STAGES
+
+
+def test_check_shows_a_bar_on_a_terminal_and_draws_nothing_for_json(archive: GitRepo) -> None:
+    shown = Terminal.synthledger(["check"], archive.path, piped=("stdout",))
+    quiet = Terminal.synthledger(["check", "--format", "json"], archive.path, piped=("stdout",))
+    (status, out, _), (quiet_status, quiet_out, _) = shown.finish(), quiet.finish()
+
+    assert status == 0, out
+    assert "checking" in shown.text
+    assert BAR in shown.text
+    assert "0 errors" in out
+    assert (quiet_status, quiet.text) == (0, "")
+    assert all(finding["severity"] == "warning" for finding in json.loads(quiet_out))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from synthledger.additive import check_all, check_range
@@ -9,7 +10,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.contracts import Contracts
 from synthledger.findings import Finding
 from synthledger.manifest import ManifestSet, build_manifests
-from synthledger.snapshot import read_snapshot
+from synthledger.snapshot import paused_cycle_collection, read_snapshot
 from synthledger.validate import validate
 
 
@@ -20,12 +21,31 @@ class CheckResult:
     manifests: ManifestSet
 
 
-def check(config: ArchiveConfig, *, base: str | None = None, head: str = "HEAD") -> CheckResult:
-    """Everything the hooks check, and more, since hooks can be skipped and CI cannot."""
+# The stages of a check, each reported to ``on_progress`` as it ends: validation,
+# the additive-only check, the manifest build.
+CHECK_STAGES = 3
+
+
+def check(
+    config: ArchiveConfig,
+    *,
+    base: str | None = None,
+    head: str = "HEAD",
+    on_progress: Callable[[], None] | None = None,
+) -> CheckResult:
+    """Everything the hooks check, and more, since hooks can be skipped and CI cannot.
+
+    ``on_progress`` is called as each of the CHECK_STAGES ends (a caller's
+    progress bar; the library draws nothing)."""
+    stage_done = on_progress or (lambda: None)
     validation = validate(config)
     findings = list(validation.findings)
+    stage_done()
     findings.extend(check_range(config, base, head) if base else check_all(config))
+    stage_done()
     contracts = Contracts.for_archive(config)
-    manifests = build_manifests(read_snapshot(config, head), contracts)
+    with paused_cycle_collection():  # records and manifests form no cycles
+        manifests = build_manifests(read_snapshot(config, head), contracts)
     findings.extend(manifests.findings)
+    stage_done()
     return CheckResult(findings, validation.checked, manifests)

@@ -26,12 +26,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.check import check
+    from synthledger.check import CHECK_STAGES, check
     from synthledger.manifest import write_manifests
+    from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
 
     config = archive_config(args)
-    result = check(config, base=args.base)
+    with progress("checking", CHECK_STAGES, enabled=progress_wanted(args.format)) as advance:
+        result = check(config, base=args.base, on_progress=advance)
     if args.out:
         write_manifests(result.manifests.manifests.items(), Path(args.out))
     report(result.findings, args.format, checked=result.checked)

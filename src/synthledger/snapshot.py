@@ -6,10 +6,11 @@ records on any clone, whatever is checked out or left uncommitted.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -143,7 +144,7 @@ def read_tree(repo_dir: Path, commit: str, directory: str) -> dict[str, str]:
     return tree
 
 
-def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Iterator[bytes]:
+def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None, None]:
     """The contents of ``blobs``, in order, through one ``git cat-file --batch``.
 
     All ids go in at once, from a thread, while the contents are read as they
@@ -160,21 +161,28 @@ def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Iterator[bytes]:
     assert stdin is not None and stdout is not None
 
     def feed() -> None:
-        with stdin:
+        # If git stops early, the reader below says why; a broken pipe here is
+        # only the echo of that.
+        with contextlib.suppress(BrokenPipeError), stdin:
             stdin.write("".join(f"{b}\n" for b in blobs).encode("ascii"))
 
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
+    finished = False
     try:
-        for _ in blobs:
+        for blob in blobs:
             header = stdout.readline().decode("ascii").split(" ")
             if len(header) != 3:
-                raise SynthledgerError(f"git cat-file: object {header[0]} is missing")
+                raise SynthledgerError(f"git cat-file: object {blob} cannot be read")
             size = int(header[2])
             yield stdout.read(size)
             stdout.read(1)  # the newline after each object
+        finished = True
     finally:
-        feeder.join()
+        if not finished:
+            # Stopped early: git may be blocked writing what nobody will read.
+            process.proc.kill()
         stdout.close()
         process.proc.wait()
+        feeder.join()
         repo.close()

@@ -16,6 +16,12 @@ from synthledger.gate import Attempt, verdict
 GATE = {"id": "gate-2", "name": "Gate 2", "short_name": "Gate 2", "activated": "2026-06-10"}
 WITH_REPRO = {"artifacts": [{"role": "repro-script"}, {"role": "repro-results"}]}
 EVALUATED = "2026-07-02T00:00:00+00:00"
+PREDATES_GATE = (
+    "Unverified",
+    "predates-gate",
+    "Published before the Gate 2 verification pipeline was activated (2026-06-10). "
+    "No formal proof or sandbox reproduction has been attempted for this record.",
+)
 
 
 def attempt(
@@ -37,12 +43,7 @@ def attempt(
             [],
             True,
             WITH_REPRO,
-            (
-                "Unverified",
-                "predates-gate",
-                "Published before the Gate 2 verification pipeline was activated (2026-06-10). "
-                "No formal proof or sandbox reproduction has been attempted for this record.",
-            ),
+            PREDATES_GATE,
         ),
         (
             [],
@@ -125,12 +126,7 @@ def attempt(
             [attempt("v1", gate="gate-3")],  # another gate's attempt says nothing of this one
             True,
             WITH_REPRO,
-            (
-                "Unverified",
-                "predates-gate",
-                "Published before the Gate 2 verification pipeline was activated (2026-06-10). "
-                "No formal proof or sandbox reproduction has been attempted for this record.",
-            ),
+            PREDATES_GATE,
         ),
     ],
 )

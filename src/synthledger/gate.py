@@ -10,8 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-PROOF_ROLES = frozenset({"proof-source"})
-REPRO_ROLES = frozenset({"repro-script", "repro-results"})
+# The artifact roles each verification method needs, by method.
+REQUIRED_ROLES: dict[str, frozenset[str]] = {
+    "formal-proof": frozenset({"proof-source"}),
+    "sandbox-reproduction": frozenset({"repro-script", "repro-results"}),
+}
 
 FAILURE_SENTENCES = {
     "output-mismatch": "the reproduction's output differs from the recorded results",
@@ -62,7 +65,7 @@ class Verdict:
 
 def has_attachable_artifacts(view: dict[str, Any]) -> bool:
     roles = {a.get("role") for a in view.get("artifacts", []) if isinstance(a, dict)}
-    return roles >= PROOF_ROLES or roles >= REPRO_ROLES
+    return any(roles >= needed for needed in REQUIRED_ROLES.values())
 
 
 def verdict(

@@ -17,11 +17,10 @@ import orjson
 
 from synthledger.contracts import Contracts
 from synthledger.findings import Finding, Severity
-from synthledger.gate import Attempt, Verdict, has_attachable_artifacts, verdict
+from synthledger.gate import REQUIRED_ROLES, Attempt, Verdict, has_attachable_artifacts, verdict
 from synthledger.layout import CONTRACT_FAMILY, FileKind
 from synthledger.patching import current_view
 from synthledger.quality import dimensions, tier
-from synthledger.rules.artifacts import REQUIRED_ROLES
 from synthledger.rules.claims import listed_claims
 from synthledger.snapshot import Entry, Snapshot, utc
 from synthledger.status import Notice, correction_status
@@ -355,7 +354,7 @@ def _attempt(entry: Entry, view: dict[str, Any]) -> Attempt:
     # An attempt counts only while what it checked is still what the paper
     # pins, and only if it checked what its method needs (SL505 says so at
     # validate time; a record that skipped the hooks must not count either).
-    needed = REQUIRED_ROLES.get(str(data.get("method")), (set(), ""))[0]
+    needed = REQUIRED_ROLES.get(str(data.get("method")), frozenset())
     match = (
         bool(used)
         and needed <= {a.get("role") for a in used}

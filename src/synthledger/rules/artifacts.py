@@ -10,18 +10,16 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from synthledger.findings import Severity
+from synthledger.gate import REQUIRED_ROLES
 from synthledger.layout import FileKind
 from synthledger.patching import PatchFailure, apply_patch
 from synthledger.rules.base import Hit, RecordContext, rule
 
 WITH_ARTIFACTS = (FileKind.SYNTHESIS, FileKind.VERIFICATION)
-# What a passing verification must carry, by method.
-REQUIRED_ROLES = {
-    "formal-proof": ({"proof-source"}, "a Lean 4 proof source (role proof-source)"),
-    "sandbox-reproduction": (
-        {"repro-script", "repro-results"},
-        "a repro script and its results (roles repro-script and repro-results)",
-    ),
+# What a passing verification must carry (gate.REQUIRED_ROLES), in words.
+REQUIRED_WORDING = {
+    "formal-proof": "a Lean 4 proof source (role proof-source)",
+    "sandbox-reproduction": "a repro script and its results (roles repro-script and repro-results)",
 }
 
 
@@ -153,13 +151,13 @@ def verified_has_artifacts(ctx: RecordContext) -> Iterator[Hit]:
     method = ctx.data.get("method")
     if not isinstance(method, str) or method not in REQUIRED_ROLES:
         return
-    needed, wording = REQUIRED_ROLES[method]
     roles = {entry.get("role") for _, entry in _artifacts(ctx.data)}
-    missing = sorted(needed - roles)
+    missing = sorted(REQUIRED_ROLES[method] - roles)
     if missing:
         yield Hit(
             ("outcome",),
-            f"outcome verified by {method} needs {wording}; missing: {', '.join(missing)}. "
+            f"outcome verified by {method} needs {REQUIRED_WORDING[method]}; "
+            f"missing: {', '.join(missing)}. "
             "VERIFIED is never taken on trust: attach the artifacts",
         )
 

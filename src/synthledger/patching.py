@@ -32,14 +32,6 @@ def apply_patch(target: dict[str, Any], operations: list[Any]) -> dict[str, Any]
     return patched
 
 
-def apply_all(target: dict[str, Any], patches: Iterable[list[Any]]) -> dict[str, Any]:
-    """The current view: ``target`` with each patch applied in order."""
-    view = target
-    for operations in patches:
-        view = apply_patch(view, operations)
-    return view
-
-
 @dataclass(frozen=True)
 class View:
     """A record as its corrections left it."""

@@ -11,7 +11,7 @@ from synthledger.findings import Severity
 from synthledger.issued import corrections_in_issue_order, issue_key
 from synthledger.layout import FileKind
 from synthledger.load import Document
-from synthledger.patching import PatchFailure, apply_all, apply_patch, current_view, git_blob_hash
+from synthledger.patching import PatchFailure, View, apply_patch, current_view, git_blob_hash
 from synthledger.rules.base import Hit, RecordContext, rule
 from synthledger.rules.claims import listed_claims
 
@@ -45,6 +45,12 @@ def _earlier_corrections(ctx: RecordContext) -> list[dict[str, Any]]:
     key = issue_key(ctx.data, ctx.file.stem)
     folder = ctx.archive.path(ctx.folder)
     return [issued.data for issued in corrections_in_issue_order(folder, load, before=key)]
+
+
+def _view_before(ctx: RecordContext, target: Document, earlier: list[dict[str, Any]]) -> View:
+    """The target as the corrections issued before this one left it."""
+    patches = [(str(c.get("id")), c["patch"]) for c in earlier if "patch" in c]
+    return current_view(target.data, patches)
 
 
 @rule("SL401", Severity.ERROR, KIND, "a correction's target exists")
@@ -82,14 +88,11 @@ def patch_applies(ctx: RecordContext) -> Iterator[Hit]:
     target, operations = _target(ctx), ctx.data.get("patch")
     if target is None or not isinstance(operations, list):
         return
-    try:
-        before = apply_all(
-            target.data, [c["patch"] for c in _earlier_corrections(ctx) if "patch" in c]
-        )
-    except PatchFailure:
+    before = _view_before(ctx, target, _earlier_corrections(ctx))
+    if before.skipped:
         return  # the earlier correction is the one at fault, and says so
     try:
-        after = apply_patch(before, operations)
+        after = apply_patch(before.data, operations)
     except PatchFailure as exc:
         yield Hit(
             ("patch",),
@@ -116,10 +119,7 @@ def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
     earlier = _earlier_corrections(ctx)
     if target is not None and isinstance(withdrawn, list):
         # Claims an earlier correction added (an addendum) can be withdrawn too.
-        patches = [
-            (str(c.get("id")), c["patch"]) for c in earlier if isinstance(c.get("patch"), list)
-        ]
-        view = current_view(target.data, patches).data
+        view = _view_before(ctx, target, earlier).data
         known = {claim.get("id") for claim in listed_claims(view)}
         for index, claim_id in enumerate(withdrawn):
             if claim_id not in known:

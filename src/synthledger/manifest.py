@@ -37,6 +37,9 @@ LEVEL_LABELS = {
 @dataclass
 class ManifestSet:
     manifests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The current view each manifest was computed from: the synthesis with the
+    # patches of its corrections in force applied.
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     def index(self) -> dict[str, Any]:
@@ -123,9 +126,10 @@ def dumps_bytes(document: dict[str, Any]) -> bytes:
 def build_manifests(
     snapshot: Snapshot, contracts: Contracts, ids: Sequence[str] | None = None
 ) -> ManifestSet:
-    """Every manifest of ``ids`` (default: all papers), held in memory."""
+    """Every manifest of ``ids`` (default: all papers), and its view, held in memory."""
     result = ManifestSet()
-    result.manifests.update(iter_manifests(snapshot, contracts, ids, result.findings))
+    for paper, manifest, view in _built(snapshot, contracts, ids, result.findings):
+        result.manifests[paper], result.views[paper] = manifest, view
     return result
 
 
@@ -137,13 +141,23 @@ def iter_manifests(
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(paper, manifest) of ``ids`` (default: all papers, sorted), one at a time;
     what is wrong with the inputs goes to ``findings``."""
+    return ((paper, manifest) for paper, manifest, _ in _built(snapshot, contracts, ids, findings))
+
+
+def _built(
+    snapshot: Snapshot,
+    contracts: Contracts,
+    ids: Sequence[str] | None,
+    findings: list[Finding],
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(paper, manifest, current view), one paper at a time."""
     snapshot = _usable(snapshot, contracts, findings)
     policy = _policy_in_force(snapshot)
     for paper in ids if ids is not None else snapshot.papers():
         synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper), None)
         if synthesis is None or synthesis.document is None:
             continue
-        manifest = _manifest(snapshot, synthesis, policy, findings)
+        manifest, view = _manifest(snapshot, synthesis, policy, findings)
         problem = contracts.first_error(manifest, CONTRACT)
         if problem is not None:
             findings.append(
@@ -157,7 +171,7 @@ def iter_manifests(
                     "this is a bug in synthledger, please report it",
                 )
             )
-        yield paper, manifest
+        yield paper, manifest, view
 
 
 def _usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) -> Snapshot:
@@ -210,7 +224,8 @@ def _policy_in_force(snapshot: Snapshot) -> Entry | None:
 
 def _manifest(
     snapshot: Snapshot, synthesis: Entry, policy: Entry | None, findings: list[Finding]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The paper's manifest, and the current view it was computed from."""
     assert synthesis.document is not None
     paper = synthesis.file.paper or ""
     record = synthesis.document.data
@@ -224,7 +239,7 @@ def _manifest(
     inputs = [synthesis, *corrections, *verifications, *([policy] if policy else [])]
     evaluated = max(utc(e.added.committer_date) for e in inputs)
     gate = _gate(policy_data, view, published, verifications, evaluated)
-    return {
+    manifest = {
         "contract": CONTRACT,
         "id": paper,
         "title": view.get("title"),
@@ -257,6 +272,7 @@ def _manifest(
         "inputs": [{"path": e.file.path, "blob": e.blob, "commit": e.added.sha} for e in inputs],
         "evaluated": evaluated,
     }
+    return manifest, view
 
 
 def _notice(entry: Entry) -> Notice:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from synthledger import patching
 from synthledger.config import ArchiveConfig
 from synthledger.contracts import Contracts
 from synthledger.errors import SynthledgerError
@@ -229,33 +228,12 @@ def read_pages(config: ArchiveConfig, rev: str = "HEAD", ids: Sequence[str] = ()
         raise SynthledgerError(f"no paper {', '.join(unknown)} at {rev}")
     built = build_manifests(snapshot, Contracts.for_archive(config), list(ids) or None)
     defaults = _default_tiers(snapshot)
-    views: dict[str, dict[str, Any]] = {}
     pages: dict[str, Page] = {}
     for paper, manifest in sorted(built.manifests.items()):
-        views[paper] = current_view(snapshot, manifest)
         tier = manifest["tier"]
         default = defaults.get(tier["policy"]) if tier else None
-        pages[paper] = build_page(manifest, views[paper], default_tier=default)
-    return Pages(snapshot, built, views, pages)
-
-
-def current_view(snapshot: Snapshot, manifest: Mapping[str, Any]) -> dict[str, Any]:
-    """The synthesis with the patches of the manifest's corrections in force applied, in order.
-
-    The manifest has already decided which corrections are in force; this
-    replays that decision.
-    """
-    paper = manifest["id"]
-    synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper))
-    assert synthesis.document is not None  # a paper with a manifest has a readable record
-    in_force = {c["id"] for c in manifest["corrections"] if c["in_force"]}
-    corrections = [
-        (entry.file.stem, entry.document.data.get("patch") or [])
-        for entry in snapshot.of_kind(FileKind.CORRECTION, paper)
-        if entry.document is not None and entry.file.stem in in_force
-    ]
-    # A patch that does not apply was reported by the manifest (SL402) and left out.
-    return patching.current_view(synthesis.document.data, corrections).data
+        pages[paper] = build_page(manifest, built.views[paper], default_tier=default)
+    return Pages(snapshot, built, built.views, pages)
 
 
 def _default_tiers(snapshot: Snapshot) -> dict[str, str]:

@@ -10,7 +10,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.contracts import Contracts
 from synthledger.findings import Finding
 from synthledger.manifest import ManifestSet, build_manifests
-from synthledger.snapshot import paused_cycle_collection, read_snapshot
+from synthledger.snapshot import read_snapshot
 from synthledger.validate import validate
 
 
@@ -44,8 +44,7 @@ def check(
     findings.extend(check_range(config, base, head) if base else check_all(config))
     stage_done()
     contracts = Contracts.for_archive(config)
-    with paused_cycle_collection():  # records and manifests form no cycles
-        manifests = build_manifests(read_snapshot(config, head), contracts)
+    manifests = build_manifests(read_snapshot(config, head), contracts)
     findings.extend(manifests.findings)
     stage_done()
     return CheckResult(findings, validation.checked, manifests)

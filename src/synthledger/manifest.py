@@ -22,7 +22,7 @@ from synthledger.layout import CONTRACT_FAMILY, FileKind
 from synthledger.patching import current_view
 from synthledger.quality import dimensions, tier
 from synthledger.rules.claims import listed_claims
-from synthledger.snapshot import Entry, Snapshot, utc
+from synthledger.snapshot import Entry, Snapshot, paused_cycle_collection, utc
 from synthledger.status import Notice, correction_status
 
 CONTRACT = "paper-manifest-v1.1"
@@ -128,8 +128,9 @@ def build_manifests(
 ) -> ManifestSet:
     """Every manifest of ``ids`` (default: all papers), and its view, held in memory."""
     result = ManifestSet()
-    for paper, manifest, view in _built(snapshot, contracts, ids, result.findings):
-        result.manifests[paper], result.views[paper] = manifest, view
+    with paused_cycle_collection():  # records and manifests form no cycles
+        for paper, manifest, view in _built(snapshot, contracts, ids, result.findings):
+            result.manifests[paper], result.views[paper] = manifest, view
     return result
 
 

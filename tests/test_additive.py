@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, isolate_git, python_env, synthledger_cli
+from gitrepo import GitRepo, python_env, synthledger_cli
 from synthledger.additive import check_all, check_range, check_staged
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
@@ -23,9 +23,7 @@ EDIT_FIX = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_git(monkeypatch, tmp_path / "home")
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 @pytest.fixture

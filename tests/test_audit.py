@@ -7,14 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, bundled_archive, isolate_git, synthledger_cli
+from gitrepo import GitRepo, bundled_archive, synthledger_cli
 
 SEED = "records/papers/ff1b47c123e856ad/synthesis.yaml"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_git(monkeypatch, tmp_path / "home")
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 @pytest.fixture

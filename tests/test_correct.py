@@ -14,7 +14,7 @@ import pytest
 
 from archive import PAPER, Archive, run_cli
 from filling import fill, placeholder_lines
-from gitrepo import GitRepo, bundled_archive, isolate_git
+from gitrepo import GitRepo, bundled_archive
 from terminal import Terminal
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"
@@ -69,9 +69,7 @@ UNFILLED_FOR_KIND = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_git(monkeypatch, tmp_path / "home")
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, isolate_git
+from gitrepo import GitRepo
 from synthledger.errors import SynthledgerError
 from synthledger.history import (
     SHALLOW_MESSAGE,
@@ -20,9 +20,7 @@ from synthledger.history import (
 PAPER = "records/papers/p1/synthesis.yaml"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_git(monkeypatch, tmp_path / "home")
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 @pytest.fixture

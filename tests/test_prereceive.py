@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, isolate_git, python_env
+from gitrepo import GitRepo, python_env
 from synthledger import prereceive
 from synthledger.prereceive import RefUpdate, check_push, parse_updates
 
@@ -18,9 +18,7 @@ CORRECTION = "records/papers/p1/corrections/c1.yaml"
 ZERO = "0" * 40
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_git(monkeypatch, tmp_path / "home")
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 @pytest.fixture

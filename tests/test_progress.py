@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, bundled_archive, isolate_git
+from gitrepo import GitRepo, bundled_archive
 from synthledger.audit import AUDIT_STAGES, audit
 from synthledger.check import CHECK_STAGES, check
 from synthledger.config import load_config
@@ -32,9 +32,7 @@ print("done")
 BAR = "━"  # what rich draws a bar with
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_git(monkeypatch, tmp_path / "home")
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 def _script(

@@ -242,6 +242,21 @@ def test_sl010_deep_flow_nesting_stops_early() -> None:
     assert only(raw) == ("SL010", 1, 4 + MAX_DEPTH - 1, message)
 
 
+def test_sl010_flow_nesting_hidden_from_the_bracket_count() -> None:
+    # Brackets inside quoted text fool the quick count; the reader still stops.
+    message = f"value nested deeper than the limit of {MAX_DEPTH} levels: flatten the structure"
+    raw = "a: " + '["]", ' * 40
+    assert only(raw) == ("SL010", 1, 4 + 6 * (MAX_DEPTH - 1), message)
+
+
+def test_sl010_libyaml_nesting_limit_is_the_same_rule() -> None:
+    # Past libyaml's own limit (PyYAML 6.0.4 and later; earlier ones have none)
+    # the finding keeps its rule.
+    raw = "a: " + "[" * 1500 + "]" * 1500
+    loaded = load_bytes(raw.encode(), "r.yaml", max_depth=5000)
+    assert [finding.rule for finding in loaded.findings] in ([], ["SL010"])
+
+
 @pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "y", "N", "yEs"])
 def test_sl011_yaml11_booleans(word: str) -> None:
     message = (

@@ -197,6 +197,15 @@ def load_bytes(
     text = _decode(raw, path, findings)
     if text is None or not _printable(text, path, findings):
         return Loaded(None, tuple(findings))
+    shallow = _before_deep_flow(text, max_depth)
+    if shallow is not None:
+        # Report the nesting ourselves, at the same place whatever libyaml's own
+        # limit is: it scans ahead of the parser and stops at a depth of its own
+        # choosing (1000 since PyYAML 6.0.4) before our check sees an event.
+        cut = _Builder(shallow, path, max_depth, list(findings))
+        cut.run(_new_parser)
+        if any(finding.rule == "SL010" for finding in cut.findings):
+            return cut.result()
     if not marks and not findings:
         data = _clean_mapping(text, max_depth)
         if data is not None:
@@ -207,6 +216,31 @@ def load_bytes(
     if marks or loaded.document is None:
         return loaded
     return Loaded(dataclasses.replace(loaded.document, marks={}, key_marks={}), loaded.findings)
+
+
+# What libyaml says when it stops at its own nesting limit (PyYAML 6.0.4 and later).
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _before_deep_flow(text: str, max_depth: int) -> str | None:
+    """``text`` up to the first flow bracket that may open past ``max_depth``, else None.
+
+    A cheap count over every bracket, quoted or not: it can only guess, so a
+    caller reads the prefix first and falls back to the whole text when the
+    prefix shows no nesting past the limit.
+    """
+    if text.count("[") + text.count("{") <= max_depth:
+        return None
+    depth = 0
+    for found in _FLOW_BRACKET.finditer(text):
+        if found.group() in "[{":
+            depth += 1
+            if depth > max_depth:
+                return text[: found.end()]
+        elif depth:
+            depth -= 1
+    return None
 
 
 def _decode(raw: bytes, path: str, findings: list[Finding]) -> str | None:
@@ -686,11 +720,7 @@ class _Builder:
         mark = _mark(event)
         self._check_properties(event, mark)
         if len(self.stack) == self.max_depth:
-            message = (
-                f"value nested deeper than the limit of {self.max_depth} levels: "
-                "flatten the structure"
-            )
-            self._report(mark, "SL010", message)
+            self._report(mark, "SL010", self._too_deep_message())
             # Stop here: both parsers slow down quadratically with flow nesting, so
             # reading on through a file of a million '[' would take minutes.
             return True
@@ -786,6 +816,9 @@ class _Builder:
     def _syntax_error(self, error: yaml.MarkedYAMLError) -> None:
         where = error.problem_mark or error.context_mark
         mark = Mark(where.line + 1, where.column + 1) if where is not None else _FILE_START
+        if error.problem == _LIBYAML_TOO_DEEP:
+            self._report(mark, "SL010", self._too_deep_message())
+            return
         context = ""
         if error.context and error.context_mark is not None:
             at = error.context_mark
@@ -796,6 +829,10 @@ class _Builder:
             "contains ': ' or starts with a special character)"
         )
         self._report(mark, "SL005", message)
+
+    def _too_deep_message(self) -> str:
+        limit = self.max_depth
+        return f"value nested deeper than the limit of {limit} levels: flatten the structure"
 
     def _report_empty(self) -> None:
         message = (

@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
+from synthledger.checking.validate import validate
 from synthledger.config import load_config
 from synthledger.findings import Finding
-from synthledger.load import load_bytes
-from synthledger.validate import validate
+from synthledger.reading.load import load_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"

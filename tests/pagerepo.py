@@ -18,8 +18,8 @@ from pathlib import Path
 from archive import Archive, dump, synthesis_data
 from gitrepo import REPO_ROOT, GitRepo
 from synthledger.config import load_config
-from synthledger.page import Pages, read_pages
-from synthledger.patching import git_blob_hash
+from synthledger.deriving.patching import git_blob_hash
+from synthledger.publishing.page import Pages, read_pages
 
 SEED_000 = "5291ede05b044497"
 SEED_003 = "ff1b47c123e856ad"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synthledger import sandbox
+from synthledger.verifying import sandbox
 
 needs_namespaces = pytest.mark.skipif(
     sandbox.isolation().options is None,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo, python_env, synthledger_cli
-from synthledger.additive import check_all, check_range, check_staged
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
+from synthledger.ledger.additive import check_all, check_range, check_staged
 
 PAPER = "records/papers/p1/synthesis.yaml"
 SCHEMA = "schemas/synthesis-v1.json"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from archive import PAPER, SCHEMAS, Archive, position, synthesis_data
-from synthledger.contracts import Contracts, bundled_contracts_dir
 from synthledger.findings import Finding, Severity
+from synthledger.reading.contracts import Contracts, bundled_contracts_dir
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"
 ERROR = Severity.ERROR

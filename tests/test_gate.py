@@ -11,7 +11,7 @@ import pytest
 
 from archive import PAPER, REPRO_RESULTS, Archive, run_cli, sha256_hex
 from gitrepo import GitRepo, isolate_git
-from synthledger.gate import Attempt, verdict
+from synthledger.deriving.gate import Attempt, verdict
 
 GATE = {"id": "gate-2", "name": "Gate 2", "short_name": "Gate 2", "activated": "2026-06-10"}
 WITH_REPRO = {"artifacts": [{"role": "repro-script"}, {"role": "repro-results"}]}

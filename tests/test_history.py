@@ -7,7 +7,7 @@ import pytest
 
 from gitrepo import GitRepo
 from synthledger.errors import SynthledgerError
-from synthledger.history import (
+from synthledger.ledger.history import (
     SHALLOW_MESSAGE,
     ChangeKind,
     first_parent_line,

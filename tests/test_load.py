@@ -7,9 +7,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthledger import load
 from synthledger.findings import Severity
-from synthledger.load import MAX_BYTES, MAX_DEPTH, Document, Loaded, Mark, load_bytes, load_file
+from synthledger.reading import load
+from synthledger.reading.load import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    Document,
+    Loaded,
+    Mark,
+    load_bytes,
+    load_file,
+)
 
 FIX_NUMBER = "quote it if it is a label or version, or write it as"
 PLAIN_DATA = "records are plain data: write the value out in full"

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthledger.load import Loaded, _clean_mapping, load_bytes
+from synthledger.reading.load import Loaded, _clean_mapping, load_bytes
 
 KNOWN_RULES = {f"SL{number:03d}" for number in range(1, 17)}
 # What a YAML 1.1 dumper may legitimately write that this loader refuses; SL016:

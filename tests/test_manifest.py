@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from synthledger.contracts import Contracts, bundled_contracts_dir
-from synthledger.patching import git_blob_hash
+from synthledger.deriving.patching import git_blob_hash
+from synthledger.reading.contracts import Contracts, bundled_contracts_dir
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_000 = "5291ede05b044497"

@@ -19,7 +19,7 @@ from pagerepo import (
 )
 from synthledger.config import load_config
 from synthledger.errors import SynthledgerError
-from synthledger.page import BAD, GOOD, NEUTRAL, WARN, Page, Table, read_pages
+from synthledger.publishing.page import BAD, GOOD, NEUTRAL, WARN, Page, Table, read_pages
 
 
 @pytest.fixture(autouse=True)

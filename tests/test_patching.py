@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synthledger.patching import current_view
+from synthledger.deriving.patching import current_view
 
 RECORD = {"title": "Old", "abstract": "A.", "claims": {"items": [{"id": "c1", "text": "x"}]}}
 

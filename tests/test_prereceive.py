@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo, python_env
-from synthledger import prereceive
-from synthledger.prereceive import RefUpdate, check_push, parse_updates
+from synthledger.ledger import prereceive
+from synthledger.ledger.prereceive import RefUpdate, check_push, parse_updates
 
 HOOK = Path(__file__).resolve().parent.parent / "hooks" / "pre-receive"
 PAPER = "records/papers/p1/synthesis.yaml"

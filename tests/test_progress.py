@@ -16,7 +16,7 @@ from gitrepo import GitRepo, bundled_archive
 from synthledger.audit import AUDIT_STAGES, audit
 from synthledger.check import CHECK_STAGES, check
 from synthledger.config import load_config
-from synthledger.contracts import Contracts
+from synthledger.reading.contracts import Contracts
 from terminal import Terminal
 
 # A tiny program that does three steps of "work" under the helper.

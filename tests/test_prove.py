@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from archive import PAPER, Archive, parse, run_cli, sha256_hex
-from synthledger.prove import (
+from synthledger.verifying.prove import (
     declared_axioms,
     printed_axioms,
     strip_comments,

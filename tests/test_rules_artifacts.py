@@ -20,8 +20,8 @@ from archive import (
     sha256_hex,
     value_at,
 )
+from synthledger.checking.rules.artifacts import escapes_folder
 from synthledger.findings import Finding, Severity
-from synthledger.rules.artifacts import escapes_folder
 
 ERROR = Severity.ERROR
 FOLDER = f"records/papers/{PAPER}"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from sandboxing import Server, connect_script, needs_namespaces, processes_mentioning
-from synthledger import sandbox
-from synthledger.sandbox import Limits, MiB, SandboxError
+from synthledger.verifying import sandbox
+from synthledger.verifying.sandbox import Limits, MiB, SandboxError
 
 PYTHON = sys.executable
 QUICK = Limits(wall_seconds=10.0, cpu_seconds=10, memory_bytes=1024 * MiB, output_bytes=MiB)

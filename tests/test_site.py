@@ -11,7 +11,7 @@ import pytest
 from archive import run_cli
 from gitrepo import isolate_git
 from pagerepo import PAPER, SEED_000, SEED_003, commit, correct, one_paper, seeds, template
-from synthledger.site import MARKER
+from synthledger.publishing.site import MARKER
 from terminal import Terminal
 
 PAGES = (f"papers/{SEED_000}/index.html", f"papers/{SEED_003}/index.html")

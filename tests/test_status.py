@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from synthledger.status import Notice, Status, correction_status
+from synthledger.deriving.status import Notice, Status, correction_status
 
 GOLDEN = Path(__file__).parent / "golden" / "status_pairs.txt"
 

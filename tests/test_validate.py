@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from archive import PAPER, REPO, REPORT, SCHEMAS, Archive, position, run_cli
+from synthledger.checking.rules import RULES
+from synthledger.checking.validate import validate
 from synthledger.config import load_config
 from synthledger.findings import Finding, Severity
-from synthledger.rules import RULES
-from synthledger.validate import validate
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive import PAPER, Archive, synthesis_data
+from synthledger.checking.rules import RULES
+from synthledger.checking.validate import validate
 from synthledger.config import load_config
 from synthledger.findings import Finding, Severity
-from synthledger.rules import RULES
-from synthledger.validate import validate
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"
 LOADER_RULES = {f"SL{number:03d}" for number in range(1, 18)}

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthledger.additive import check_all, check_range
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import Contracts
+from synthledger.deriving.manifest import build_manifests
 from synthledger.findings import Finding, Severity
-from synthledger.history import is_ancestor, read_history, resolve_commit
 from synthledger.layout import FileKind, classify
-from synthledger.manifest import build_manifests
-from synthledger.snapshot import read_snapshot, utc
+from synthledger.ledger.additive import check_all, check_range
+from synthledger.ledger.history import is_ancestor, read_history, resolve_commit
+from synthledger.ledger.snapshot import read_snapshot, utc
+from synthledger.reading.contracts import Contracts
 
 SIGNATURES = {
     "G": "good signature",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from synthledger.additive import check_all, check_range
+from synthledger.checking.validate import validate
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import Contracts
+from synthledger.deriving.manifest import ManifestSet, build_manifests
 from synthledger.findings import Finding
-from synthledger.manifest import ManifestSet, build_manifests
-from synthledger.snapshot import read_snapshot
-from synthledger.validate import validate
+from synthledger.ledger.additive import check_all, check_range
+from synthledger.ledger.snapshot import read_snapshot
+from synthledger.reading.contracts import Contracts
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import argparse
 
-from synthledger.additive import check_all, check_range, check_staged
 from synthledger.commands import add_format_option, add_root_option, archive_config
 from synthledger.errors import SynthledgerError
 from synthledger.findings import exit_status
+from synthledger.ledger.additive import check_all, check_range, check_staged
 from synthledger.report import report
 
 

@@ -31,8 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.audit import AUDIT_STAGES, audit
-    from synthledger.contracts import Contracts
     from synthledger.progress import progress, progress_wanted
+    from synthledger.reading.contracts import Contracts
     from synthledger.report import report
 
     config = archive_config(args)

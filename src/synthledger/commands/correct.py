@@ -40,8 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from synthledger.asking import ask_required, can_ask, missing
-    from synthledger.scaffold import (
+    from synthledger.authoring.asking import ask_required, can_ask, missing
+    from synthledger.authoring.scaffold import (
         check_kind,
         correction_contract,
         correction_target,

@@ -37,19 +37,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.snapshot import paused_cycle_collection
+    from synthledger.ledger.snapshot import paused_cycle_collection
 
     with paused_cycle_collection():  # records and manifests form no cycles
         return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from synthledger.contracts import Contracts
+    from synthledger.deriving.manifest import (
+        dumps,
+        index_entry,
+        index_of,
+        iter_manifests,
+        write_manifests,
+    )
     from synthledger.findings import Finding
-    from synthledger.manifest import dumps, index_entry, index_of, iter_manifests, write_manifests
+    from synthledger.ledger.snapshot import read_snapshot
     from synthledger.progress import progress, progress_wanted
+    from synthledger.reading.contracts import Contracts
     from synthledger.report import report
-    from synthledger.snapshot import read_snapshot
 
     config = archive_config(args)
     shown = progress_wanted(args.format)

@@ -25,7 +25,7 @@ import argparse
 
 from synthledger.commands import add_root_option
 from synthledger.commands.reproduce import add_limit_options, attempt
-from synthledger.sandbox import Limits, MiB
+from synthledger.verifying.sandbox import Limits, MiB
 
 # Lean reserves much address space and a proof may take minutes.
 DEFAULTS = Limits(
@@ -40,6 +40,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.prove import prove
+    from synthledger.verifying.prove import prove
 
     return attempt(args, prove)

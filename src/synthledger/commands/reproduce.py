@@ -31,11 +31,11 @@ import sys
 from typing import TYPE_CHECKING, Protocol
 
 from synthledger.commands import add_root_option, archive_config
-from synthledger.sandbox import Limits, MiB
+from synthledger.verifying.sandbox import Limits, MiB
 
 if TYPE_CHECKING:
     from synthledger.config import ArchiveConfig
-    from synthledger.verification_record import Attempted
+    from synthledger.verifying.verification_record import Attempted
 
 DEFAULTS = Limits()
 
@@ -122,7 +122,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthledger.reproduce import reproduce
+    from synthledger.verifying.reproduce import reproduce
 
     return attempt(args, reproduce)
 
@@ -133,7 +133,7 @@ def attempt(args: argparse.Namespace, check: Check) -> int:
     Exit 1 when its artifacts no longer match (nothing run, nothing written)
     or the attempt failed; 0 when it verified.
     """
-    from synthledger.pinned import ArtifactMismatch
+    from synthledger.verifying.pinned import ArtifactMismatch
 
     config = archive_config(args)
     try:

@@ -34,9 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from synthledger.findings import exit_status
-    from synthledger.page import read_pages
+    from synthledger.publishing.page import read_pages
+    from synthledger.publishing.show import render
     from synthledger.report import report
-    from synthledger.show import render
 
     pages = read_pages(archive_config(args), args.as_of, [args.id])
     # Only this paper's problems: another paper's broken record is not this page's.

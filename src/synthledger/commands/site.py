@@ -36,10 +36,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.findings import exit_status
-    from synthledger.page import read_pages
     from synthledger.progress import progress, progress_wanted
+    from synthledger.publishing.page import read_pages
+    from synthledger.publishing.site import build_site
     from synthledger.report import report
-    from synthledger.site import build_site
 
     config = archive_config(args)
     enabled = progress_wanted(args.format)

@@ -27,8 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from synthledger.checking.validate import validate
     from synthledger.report import report
-    from synthledger.validate import validate
 
     config = archive_config(args)
     paths = [_relative(Path(p), config.root) for p in args.paths] if args.paths else None

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synthledger import patching
+from synthledger.checking.rules.artifacts import escapes_folder, symlink_on_the_way
 from synthledger.config import ArchiveConfig
+from synthledger.deriving import patching
+from synthledger.deriving.issued import corrections_in_issue_order
+from synthledger.deriving.status import Notice, correction_status
 from synthledger.errors import SynthledgerError
-from synthledger.issued import corrections_in_issue_order
-from synthledger.load import load_file
-from synthledger.rules.artifacts import escapes_folder, symlink_on_the_way
-from synthledger.status import Notice, correction_status
+from synthledger.reading.load import load_file
 
 PAPER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 

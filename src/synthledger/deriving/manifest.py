@@ -15,15 +15,21 @@ from typing import Any
 
 import orjson
 
-from synthledger.contracts import Contracts
+from synthledger.checking.rules.claims import listed_claims
+from synthledger.deriving.gate import (
+    REQUIRED_ROLES,
+    Attempt,
+    Verdict,
+    has_attachable_artifacts,
+    verdict,
+)
+from synthledger.deriving.patching import current_view
+from synthledger.deriving.quality import dimensions, tier
+from synthledger.deriving.status import Notice, correction_status
 from synthledger.findings import Finding, Severity
-from synthledger.gate import REQUIRED_ROLES, Attempt, Verdict, has_attachable_artifacts, verdict
 from synthledger.layout import CONTRACT_FAMILY, FileKind
-from synthledger.patching import current_view
-from synthledger.quality import dimensions, tier
-from synthledger.rules.claims import listed_claims
-from synthledger.snapshot import Entry, Snapshot, paused_cycle_collection, utc
-from synthledger.status import Notice, correction_status
+from synthledger.ledger.snapshot import Entry, Snapshot, paused_cycle_collection, utc
+from synthledger.reading.contracts import Contracts
 
 CONTRACT = "paper-manifest-v1.1"
 LEVEL_LABELS = {

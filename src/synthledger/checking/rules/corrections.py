@@ -7,13 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from synthledger.checking.rules.base import Hit, RecordContext, rule
+from synthledger.checking.rules.claims import listed_claims
+from synthledger.deriving.issued import corrections_in_issue_order, issue_key
+from synthledger.deriving.patching import (
+    PatchFailure,
+    View,
+    apply_patch,
+    current_view,
+    git_blob_hash,
+)
 from synthledger.findings import Severity
-from synthledger.issued import corrections_in_issue_order, issue_key
 from synthledger.layout import FileKind
-from synthledger.load import Document
-from synthledger.patching import PatchFailure, View, apply_patch, current_view, git_blob_hash
-from synthledger.rules.base import Hit, RecordContext, rule
-from synthledger.rules.claims import listed_claims
+from synthledger.reading.load import Document
 
 KIND = [FileKind.CORRECTION]
 

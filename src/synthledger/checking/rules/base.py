@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import Contracts
 from synthledger.findings import Finding, Severity
 from synthledger.layout import ArchiveFile, FileKind, classify
-from synthledger.load import Document, JsonPath, Loaded, load_file
+from synthledger.reading.contracts import Contracts
+from synthledger.reading.load import Document, JsonPath, Loaded, load_file
 
 
 class Hit(NamedTuple):

@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import Contracts
+from synthledger.deriving.manifest import ManifestSet, build_manifests
 from synthledger.errors import SynthledgerError
 from synthledger.layout import FileKind
-from synthledger.manifest import ManifestSet, build_manifests
-from synthledger.snapshot import Snapshot, read_snapshot
+from synthledger.ledger.snapshot import Snapshot, read_snapshot
+from synthledger.reading.contracts import Contracts
 
 # Badge tones: how a renderer colours a value. Never a judgement the manifest did not make.
 GOOD, WARN, BAD, NEUTRAL = "good", "warn", "bad", "neutral"

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from synthledger.checking.rules import ArchiveIndex, RecordContext, run_rules
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import SCHEMA_SUFFIX, Contracts, schema_error
 from synthledger.findings import Finding, Severity
 from synthledger.layout import (
     CONTRACT_FAMILY,
@@ -20,8 +20,8 @@ from synthledger.layout import (
     paper_dirs,
     walk,
 )
-from synthledger.load import Document, load_file
-from synthledger.rules import ArchiveIndex, RecordContext, run_rules
+from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts, schema_error
+from synthledger.reading.load import Document, load_file
 
 # Files that carry no content and exist only so that git keeps a directory.
 PLACEHOLDERS = frozenset({".gitkeep", ".keep"})

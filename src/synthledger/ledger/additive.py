@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
-from synthledger.history import (
+from synthledger.ledger.history import (
     Change,
     ChangeKind,
     Diff,

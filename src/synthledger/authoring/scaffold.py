@@ -25,13 +25,13 @@ from typing import Any
 import yaml
 
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import SCHEMA_SUFFIX, Contracts
+from synthledger.deriving.issued import IssueKey, corrections_in_issue_order
+from synthledger.deriving.patching import current_view, git_blob_hash
 from synthledger.errors import SynthledgerError
-from synthledger.history import git
-from synthledger.issued import IssueKey, corrections_in_issue_order
 from synthledger.layout import paper_dirs
-from synthledger.load import load_file
-from synthledger.patching import current_view, git_blob_hash
+from synthledger.ledger.history import git
+from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts
+from synthledger.reading.load import load_file
 
 # The skeletons are written for these contract versions; a new version gets its own.
 SYNTHESIS_CONTRACT = "synthesis-v1"

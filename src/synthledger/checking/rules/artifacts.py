@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from synthledger.checking.rules.base import Hit, RecordContext, rule
+from synthledger.deriving.gate import REQUIRED_ROLES
+from synthledger.deriving.patching import PatchFailure, apply_patch
 from synthledger.findings import Severity
-from synthledger.gate import REQUIRED_ROLES
 from synthledger.layout import FileKind
-from synthledger.patching import PatchFailure, apply_patch
-from synthledger.rules.base import Hit, RecordContext, rule
 
 WITH_ARTIFACTS = (FileKind.SYNTHESIS, FileKind.VERIFICATION)
 # What a passing verification must carry (gate.REQUIRED_ROLES), in words.

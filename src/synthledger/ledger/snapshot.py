@@ -20,9 +20,16 @@ from pathlib import Path
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding
-from synthledger.history import EMPTY_HISTORY, Commit, History, git, read_history, resolve_head
 from synthledger.layout import ArchiveFile, FileKind, classify
-from synthledger.load import Document, Loaded, load_bytes
+from synthledger.ledger.history import (
+    EMPTY_HISTORY,
+    Commit,
+    History,
+    git,
+    read_history,
+    resolve_head,
+)
+from synthledger.reading.load import Document, Loaded, load_bytes
 
 
 def utc(timestamp: str) -> str:

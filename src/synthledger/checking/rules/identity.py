@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from synthledger.checking.rules.base import Hit, RecordContext, rule
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
-from synthledger.rules.base import Hit, RecordContext, rule
 
 NAMED_BY_FILE = (FileKind.CORRECTION, FileKind.VERIFICATION, FileKind.POLICY)
 

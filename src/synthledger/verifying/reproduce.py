@@ -27,10 +27,16 @@ import sys
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
-from synthledger.pinned import Artifact, Paper, load_paper, read_checked
-from synthledger.sandbox import Limits, Run
-from synthledger.sandbox import run as run_sandboxed
-from synthledger.verification_record import Attempted, build, evaluated_now, gate_for, write
+from synthledger.verifying.pinned import Artifact, Paper, load_paper, read_checked
+from synthledger.verifying.sandbox import Limits, Run
+from synthledger.verifying.sandbox import run as run_sandboxed
+from synthledger.verifying.verification_record import (
+    Attempted,
+    build,
+    evaluated_now,
+    gate_for,
+    write,
+)
 
 METHOD = "sandbox-reproduction"
 INPUT_ROLES = ("repro-script", "data", "other")

@@ -20,10 +20,10 @@ from urllib.parse import quote
 import jinja2
 
 from synthledger.config import ArchiveConfig
+from synthledger.deriving.manifest import dumps
 from synthledger.errors import SynthledgerError
-from synthledger.manifest import dumps
-from synthledger.page import DIMENSION_LABELS, Event, Pages
-from synthledger.snapshot import stream_blobs, utc
+from synthledger.ledger.snapshot import stream_blobs, utc
+from synthledger.publishing.page import DIMENSION_LABELS, Event, Pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_FILES = ("site.css", "filter.js")

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from synthledger.checking.rules.base import Hit, RecordContext, rule
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
-from synthledger.rules.base import Hit, RecordContext, rule
 
 # New-style (2208.13968v1) and old-style (hep-th/9901001v2) arXiv identifiers.
 ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")

@@ -2,7 +2,7 @@
 
 Run as a script (``python -I -S confine.py SPEC``), never imported by the
 rest of the library, so it needs nothing beyond the standard library. SPEC
-is a JSON object written by :mod:`synthledger.sandbox`:
+is a JSON object written by :mod:`synthledger.verifying.sandbox`:
 
     inputs, work     the directory holding the verified artifact copies, and
                      the (empty) directory they are copied into

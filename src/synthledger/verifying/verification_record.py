@@ -18,11 +18,11 @@ from typing import Any
 import yaml
 
 from synthledger.config import ArchiveConfig
-from synthledger.contracts import Contracts
 from synthledger.errors import SynthledgerError
-from synthledger.load import load_bytes, load_file
-from synthledger.pinned import Artifact
-from synthledger.sandbox import Limits
+from synthledger.reading.contracts import Contracts
+from synthledger.reading.load import load_bytes, load_file
+from synthledger.verifying.pinned import Artifact
+from synthledger.verifying.sandbox import Limits
 
 CONTRACT = "verification-record-v1"
 METHOD_WORDS = {"sandbox-reproduction": "repro", "formal-proof": "proof"}

@@ -30,10 +30,16 @@ from pathlib import PurePosixPath
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
-from synthledger.pinned import load_paper, read_checked
-from synthledger.sandbox import SAFE_PATH, Limits, Run
-from synthledger.sandbox import run as run_sandboxed
-from synthledger.verification_record import Attempted, build, evaluated_now, gate_for, write
+from synthledger.verifying.pinned import load_paper, read_checked
+from synthledger.verifying.sandbox import SAFE_PATH, Limits, Run
+from synthledger.verifying.sandbox import run as run_sandboxed
+from synthledger.verifying.verification_record import (
+    Attempted,
+    build,
+    evaluated_now,
+    gate_for,
+    write,
+)
 
 METHOD = "formal-proof"
 STANDARD_AXIOMS = ("propext", "Classical.choice", "Quot.sound")

@@ -32,7 +32,7 @@ from referencing.jsonschema import DRAFT202012
 
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
-from synthledger.load import Document
+from synthledger.reading.load import Document
 
 SCHEMA_SUFFIX = ".json"
 
@@ -43,7 +43,7 @@ def bundled_contracts_dir() -> Path:
     A wheel carries them as ``synthledger/_contracts``; a source checkout
     (editable install) reads the repository's top-level schemas/.
     """
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parent.parent
     shipped = package_dir / "_contracts"
     if shipped.is_dir():
         return shipped

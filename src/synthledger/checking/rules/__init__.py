@@ -6,8 +6,8 @@ says how to fix the problem. Importing this package registers them all.
 
 from __future__ import annotations
 
-from synthledger.rules import artifacts, claims, corrections, drift, identity, references
-from synthledger.rules.base import RULES, ArchiveIndex, RecordContext, Rule, run_rules
+from synthledger.checking.rules import artifacts, claims, corrections, drift, identity, references
+from synthledger.checking.rules.base import RULES, ArchiveIndex, RecordContext, Rule, run_rules
 
 __all__ = [
     "RULES",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from synthledger.checking.rules.base import Hit, RecordContext, rule
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
-from synthledger.rules.base import Hit, RecordContext, rule
 
 
 def listed_claims(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from synthledger.checking.rules.base import Hit, RecordContext, rule
+from synthledger.checking.rules.claims import listed_claims
+from synthledger.deriving.subject import shared_share, substance
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
-from synthledger.rules.base import Hit, RecordContext, rule
-from synthledger.rules.claims import listed_claims
-from synthledger.subject import shared_share, substance
 
 # A synthesis on-topic shares well over half of its question's subject terms;
 # under a third means it is about something else.

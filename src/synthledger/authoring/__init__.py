@@ -1,0 +1,1 @@
+"""Authoring: skeletons for new syntheses and corrections."""

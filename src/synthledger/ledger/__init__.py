@@ -1,0 +1,1 @@
+"""The ledger: git access, history, snapshots, the additive-only rule, pre-receive."""

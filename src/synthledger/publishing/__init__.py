@@ -1,0 +1,1 @@
+"""Publishing: the page model, the terminal page and the static site."""

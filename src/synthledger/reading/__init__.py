@@ -1,0 +1,1 @@
+"""Reading: safe YAML with line marks, and the contract registry."""

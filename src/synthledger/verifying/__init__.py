@@ -1,0 +1,1 @@
+"""Verifying (Gate 2): the sandbox, reproduce, prove and verification records."""

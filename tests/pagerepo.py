@@ -18,7 +18,7 @@ from pathlib import Path
 from archive import Archive, dump, synthesis_data
 from gitrepo import REPO_ROOT, GitRepo
 from synthledger.config import load_config
-from synthledger.deriving.patching import git_blob_hash
+from synthledger.ledger.git import git_blob_hash
 from synthledger.publishing.page import Pages, read_pages
 
 SEED_000 = "5291ede05b044497"

@@ -63,7 +63,7 @@ def test_audit_under_an_anchor_checks_only_what_came_since(archive: GitRepo) -> 
 
 
 def test_audit_shows_which_correction_amended_which_field(archive: GitRepo) -> None:
-    from synthledger.deriving.patching import git_blob_hash
+    from synthledger.ledger.git import git_blob_hash
 
     blob = git_blob_hash((archive.path / SEED).read_bytes())
     correction = "records/papers/ff1b47c123e856ad/corrections/c1.yaml"

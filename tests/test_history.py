@@ -7,15 +7,8 @@ import pytest
 
 from gitrepo import GitRepo
 from synthledger.errors import SynthledgerError
-from synthledger.ledger.history import (
-    SHALLOW_MESSAGE,
-    ChangeKind,
-    first_parent_line,
-    is_ancestor,
-    read_history,
-    read_staged,
-    resolve_commit,
-)
+from synthledger.ledger.git import SHALLOW_MESSAGE, is_ancestor, resolve_commit
+from synthledger.ledger.history import ChangeKind, first_parent_line, read_history, read_staged
 
 PAPER = "records/papers/p1/synthesis.yaml"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from synthledger.deriving.patching import git_blob_hash
+from synthledger.ledger.git import git_blob_hash
 from synthledger.reading.contracts import Contracts, bundled_contracts_dir
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 
 from gitrepo import GitRepo, isolate_git
 from synthledger.errors import SynthledgerError
-from synthledger.ledger.snapshot import stream_blobs
+from synthledger.ledger.git import stream_blobs
 
 MISSING = "0123456789abcdef0123456789abcdef01234567"
 

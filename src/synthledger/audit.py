@@ -12,7 +12,8 @@ from synthledger.deriving.manifest import build_manifests
 from synthledger.findings import Finding, Severity
 from synthledger.layout import FileKind, classify
 from synthledger.ledger.additive import check_all, check_range
-from synthledger.ledger.history import is_ancestor, read_history, resolve_commit
+from synthledger.ledger.git import is_ancestor, resolve_commit
+from synthledger.ledger.history import read_history
 from synthledger.ledger.snapshot import read_snapshot, utc
 from synthledger.reading.contracts import Contracts
 

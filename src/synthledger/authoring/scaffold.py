@@ -25,11 +25,10 @@ from typing import Any
 import yaml
 
 from synthledger.config import ArchiveConfig
-from synthledger.deriving.issued import IssueKey, corrections_in_issue_order
-from synthledger.deriving.patching import current_view, git_blob_hash
+from synthledger.deriving.view import IssueKey, view_in_tree
 from synthledger.errors import SynthledgerError
 from synthledger.layout import paper_dirs
-from synthledger.ledger.history import git
+from synthledger.ledger.git import git, git_blob_hash
 from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts
 from synthledger.reading.load import load_file
 
@@ -367,13 +366,8 @@ def _current_view(config: ArchiveConfig, target: Path, key: IssueKey) -> dict[st
         document = load_file(file, _relative(file, config)).document
         return document.data if document is not None else None
 
-    earlier = [
-        (issued.id, issued.data["patch"])
-        for issued in corrections_in_issue_order(target.parent, load, before=key)
-        if isinstance(issued.data.get("patch"), list)
-    ]
     # An earlier patch that does not apply is left out, as validate (SL402) says.
-    return current_view(loaded.data, earlier).data
+    return view_in_tree(loaded.data, target.parent, load, before=key).data
 
 
 # --- writing -----------------------------------------------------------------------

@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 
-from synthledger.checking.rules.claims import listed_claims
 from synthledger.deriving.gate import (
     REQUIRED_ROLES,
     Attempt,
@@ -23,9 +22,9 @@ from synthledger.deriving.gate import (
     has_attachable_artifacts,
     verdict,
 )
-from synthledger.deriving.patching import current_view
 from synthledger.deriving.quality import dimensions, tier
-from synthledger.deriving.status import Notice, correction_status
+from synthledger.deriving.status import correction_status
+from synthledger.deriving.view import Amendment, current_view, listed_claims, policy_in_force
 from synthledger.findings import Finding, Severity
 from synthledger.layout import CONTRACT_FAMILY, FileKind
 from synthledger.ledger.snapshot import Entry, Snapshot, paused_cycle_collection, utc
@@ -212,21 +211,15 @@ def _problem(entry: Entry, contracts: Contracts) -> str | None:
 
 
 def _policy_in_force(snapshot: Snapshot) -> Entry | None:
-    """The policy with the latest effective date on or before the tip commit's date."""
+    """The policy in force on the tip commit's date, of those published by then."""
     if snapshot.tip is None:
         return None
-    today = utc(snapshot.tip.committer_date)[:10]
-    candidates = [
-        e
+    policies = [
+        (str(e.document.data.get("effective")), e)
         for e in snapshot.of_kind(FileKind.POLICY)
-        if e.document is not None and str(e.document.data.get("effective")) <= today
+        if e.document is not None
     ]
-    # Publication order breaks ties between policies effective on the same day.
-    return max(
-        candidates,
-        key=lambda e: str(e.document.data["effective"]) if e.document else "",
-        default=None,
-    )
+    return policy_in_force(policies, utc(snapshot.tip.committer_date)[:10])
 
 
 def _manifest(
@@ -238,9 +231,9 @@ def _manifest(
     record = synthesis.document.data
     corrections = [e for e in snapshot.of_kind(FileKind.CORRECTION, paper) if e.document]
     verifications = [e for e in snapshot.of_kind(FileKind.VERIFICATION, paper) if e.document]
-    notices = [_notice(e) for e in corrections]
-    status = correction_status(notices)
-    view, origins = _current_view(record, corrections, set(status.in_force), findings)
+    amendments = [_amendment(e) for e in corrections]
+    status = correction_status([amendment.notice for amendment in amendments])
+    view, origins = _current_view(record, corrections, amendments, findings)
     published = _published(record, synthesis)
     policy_data = policy.document.data if policy and policy.document else None
     inputs = [synthesis, *corrections, *verifications, *([policy] if policy else [])]
@@ -282,29 +275,21 @@ def _manifest(
     return manifest, view
 
 
-def _notice(entry: Entry) -> Notice:
+def _amendment(entry: Entry) -> Amendment:
     assert entry.document is not None
-    data = entry.document.data
-    cancels = data.get("cancels")
-    return Notice(
-        entry.file.stem, str(data.get("kind")), cancels if isinstance(cancels, str) else None
-    )
+    return Amendment.of(entry.file.stem, entry.document.data)
 
 
 def _current_view(
-    record: dict[str, Any], corrections: list[Entry], in_force: set[str], findings: list[Finding]
+    record: dict[str, Any],
+    corrections: list[Entry],
+    amendments: list[Amendment],
+    findings: list[Finding],
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """The synthesis with the patches of the corrections in force applied, in
-    order, and which correction amended which field."""
+    """The current view, and which correction amended which field; a patch that
+    does not apply in publication order is a finding (SL402)."""
     by_id = {entry.file.stem: entry for entry in corrections}
-    view = current_view(
-        record,
-        [
-            (entry.file.stem, entry.document.data.get("patch") or [])
-            for entry in corrections
-            if entry.document is not None and entry.file.stem in in_force
-        ],
-    )
+    view = current_view(record, amendments)
     for correction, failure in view.skipped:
         entry = by_id[correction]
         findings.append(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -61,10 +60,3 @@ def current_view(record: dict[str, Any], corrections: Iterable[tuple[str, list[A
             if operation["op"] != "test":  # a test checks a field, it does not amend it
                 origins[operation["path"]] = correction
     return View(view, origins, tuple(skipped))
-
-
-def git_blob_hash(content: bytes, *, width: int = 40) -> str:
-    """The id git gives ``content`` as a blob (``git hash-object``), SHA-1 or SHA-256."""
-    header = b"blob %d\0" % len(content)
-    algorithm = hashlib.sha1 if width == 40 else hashlib.sha256
-    return algorithm(header + content).hexdigest()

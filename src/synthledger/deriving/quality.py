@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from synthledger.checking.rules.claims import listed_claims
+from synthledger.deriving.view import listed_claims
 
 
 class Level(enum.StrEnum):

@@ -15,16 +15,14 @@ from collections.abc import Collection, Sequence
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
+from synthledger.ledger.git import is_ancestor, resolve_commit, resolve_head
 from synthledger.ledger.history import (
     Change,
     ChangeKind,
     Diff,
     first_parent_line,
-    is_ancestor,
     read_history,
     read_staged,
-    resolve_commit,
-    resolve_head,
 )
 
 MODIFIED = "SL701"

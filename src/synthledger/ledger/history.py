@@ -10,7 +10,6 @@ what a merge brings into the main line is the merge's change.
 from __future__ import annotations
 
 import enum
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,25 +17,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from synthledger.errors import SynthledgerError
-
-SHALLOW_MESSAGE = (
-    "history is shallow: fetch full history, e.g. actions/checkout with fetch-depth: 0 "
-    "or git fetch --unshallow"
-)
-
-# The same history must read the same on every clone, whatever the local
-# configuration: replace refs could show a history that is not the one in the
-# objects, log.showSignature would mix gpg output into the stream, an order
-# file would reorder a commit's changes, another output encoding its names.
-_GIT_OPTIONS = (
-    "--no-replace-objects",
-    "-c",
-    "log.showSignature=false",
-    "-c",
-    "diff.orderFile=/dev/null",
-    "-c",
-    "i18n.logOutputEncoding=UTF-8",
-)
+from synthledger.ledger.git import git, resolve_commit, resolve_head
 
 _FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cI")
 _SIGNED_FIELDS = (*_FIELDS, "%G?")
@@ -227,23 +208,6 @@ def read_staged(repo_dir: Path, pathspecs: Sequence[str] = ()) -> tuple[Diff, ..
     return tuple(_read_diffs(output.split("\0"), 0)[0])
 
 
-def resolve_commit(repo_dir: Path, rev: str) -> str:
-    """The full hash of the commit ``rev`` names."""
-    proc = _run(
-        repo_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
-    )
-    if proc.returncode != 0:
-        raise _unknown_revision(rev)
-    return proc.stdout.decode().strip()
-
-
-def is_ancestor(repo_dir: Path, ancestor: str, descendant: str) -> bool:
-    proc = _run(repo_dir, "merge-base", "--is-ancestor", ancestor, descendant)
-    if proc.returncode > 1:
-        raise SynthledgerError(f"git merge-base failed: {_first_line(proc.stderr)}")
-    return proc.returncode == 0
-
-
 def first_parent_line(
     repo_dir: Path, rev: str, *, exclude: Sequence[str] = ()
 ) -> list[tuple[str, tuple[str, ...]]]:
@@ -257,70 +221,6 @@ def first_parent_line(
         sha, *parents = line.split()
         line_of.append((sha, tuple(parents)))
     return line_of
-
-
-def git(repo_dir: Path, *args: str) -> str:
-    """Run git in ``repo_dir``; its stdout, or a SynthledgerError with git's complaint."""
-    proc = _run(repo_dir, *args)
-    if proc.returncode != 0:
-        raise SynthledgerError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
-    return proc.stdout.decode("utf-8", "surrogateescape")
-
-
-def _run(repo_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo_dir), *_GIT_OPTIONS, *args],
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise SynthledgerError("git not found: install git and put it on PATH") from exc
-
-
-def resolve_head(repo_dir: Path, rev: str = "HEAD", *, full_history: bool = True) -> str | None:
-    """The commit ``rev`` names, or None for the HEAD of a repository without commits.
-
-    Raises if ``repo_dir`` is not a git repository, if ``rev`` is unknown, and
-    (with ``full_history``) if the clone is shallow: derived values from a
-    truncated history would be wrong, not merely incomplete. One rev-parse
-    answers all of it.
-    """
-    if not repo_dir.is_dir():
-        raise SynthledgerError(f"{repo_dir} is not a directory: pass --root DIR")
-    proc = _run(
-        repo_dir,
-        "rev-parse",
-        "--is-shallow-repository",
-        "--verify",
-        "--quiet",
-        "--end-of-options",
-        f"{rev}^{{commit}}",
-    )
-    lines = proc.stdout.decode().split()
-    if proc.returncode > 1 or not lines:
-        raise SynthledgerError(
-            f"{repo_dir} is not a git repository: run inside a clone of the archive "
-            "or pass --root DIR"
-        )
-    if lines[0] == "true" and full_history:
-        raise SynthledgerError(SHALLOW_MESSAGE)
-    if proc.returncode == 0:
-        return lines[1]
-    if rev == "HEAD":
-        return None  # HEAD only fails to resolve on a branch with no commits yet
-    raise _unknown_revision(rev)
-
-
-def _unknown_revision(rev: str) -> SynthledgerError:
-    return SynthledgerError(
-        f"unknown revision {rev!r}: check the name, or fetch it first (git fetch origin)"
-    )
-
-
-def _first_line(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0] if text else "no message"
 
 
 def _path_filter(pathspecs: Sequence[str]) -> Callable[[str], bool] | None:

@@ -20,7 +20,8 @@ from synthledger.config import ArchiveConfig, config_from_toml
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, exit_status
 from synthledger.ledger.additive import NOT_FAST_FORWARD, check_commits, history_finding
-from synthledger.ledger.history import first_parent_line, git, is_ancestor
+from synthledger.ledger.git import git, is_ancestor
+from synthledger.ledger.history import first_parent_line
 from synthledger.report import report
 
 

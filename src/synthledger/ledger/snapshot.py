@@ -6,11 +6,8 @@ records on any clone, whatever is checked out or left uncommitted.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import subprocess
-import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,17 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from synthledger.config import ArchiveConfig
-from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding
 from synthledger.layout import ArchiveFile, FileKind, classify
-from synthledger.ledger.history import (
-    EMPTY_HISTORY,
-    Commit,
-    History,
-    git,
-    read_history,
-    resolve_head,
-)
+from synthledger.ledger.git import read_tree, resolve_head, stream_blobs
+from synthledger.ledger.history import EMPTY_HISTORY, Commit, History, read_history
 from synthledger.reading.load import Document, Loaded, load_bytes
 
 
@@ -136,60 +126,3 @@ def _load_all(repo_dir: Path, items: Sequence[tuple[str, str]]) -> dict[str, Loa
         path: load_bytes(content, path, marks=False)
         for (path, _), content in zip(items, contents, strict=True)
     }
-
-
-def read_tree(repo_dir: Path, commit: str, directory: str) -> dict[str, str]:
-    """Path -> blob of every file at or below ``directory`` in ``commit``'s tree."""
-    output = git(repo_dir, "ls-tree", "-r", "-z", commit, "--", directory)
-    tree: dict[str, str] = {}
-    for line in output.split("\0"):
-        if line:
-            meta, path = line.split("\t", 1)
-            _mode, kind, blob = meta.split(" ")
-            if kind == "blob":
-                tree[path] = blob
-    return tree
-
-
-def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None, None]:
-    """The contents of ``blobs``, in order, through one ``git cat-file --batch``.
-
-    All ids go in at once, from a thread, while the contents are read as they
-    come: one round trip per blob would cost more than parsing the records,
-    and holding the whole stream would cost as much memory as the archive.
-    """
-    if not blobs:
-        return
-    import git as gitpython  # GitPython runs git with the repository's environment set up
-
-    repo = gitpython.Repo(repo_dir)
-    process = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
-    stdin, stdout = process.proc.stdin, process.proc.stdout
-    assert stdin is not None and stdout is not None
-
-    def feed() -> None:
-        # If git stops early, the reader below says why; a broken pipe here is
-        # only the echo of that.
-        with contextlib.suppress(BrokenPipeError), stdin:
-            stdin.write("".join(f"{b}\n" for b in blobs).encode("ascii"))
-
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    finished = False
-    try:
-        for blob in blobs:
-            header = stdout.readline().decode("ascii").split(" ")
-            if len(header) != 3:
-                raise SynthledgerError(f"git cat-file: object {blob} cannot be read")
-            size = int(header[2])
-            yield stdout.read(size)
-            stdout.read(1)  # the newline after each object
-        finished = True
-    finally:
-        if not finished:
-            # Stopped early: git may be blocked writing what nobody will read.
-            process.proc.kill()
-        stdout.close()
-        process.proc.wait()
-        feeder.join()
-        repo.close()

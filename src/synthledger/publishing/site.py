@@ -22,7 +22,8 @@ import jinja2
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import dumps
 from synthledger.errors import SynthledgerError
-from synthledger.ledger.snapshot import stream_blobs, utc
+from synthledger.ledger.git import stream_blobs
+from synthledger.ledger.snapshot import utc
 from synthledger.publishing.page import DIMENSION_LABELS, Event, Pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

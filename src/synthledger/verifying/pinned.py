@@ -12,16 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from synthledger.checking.rules.artifacts import escapes_folder, symlink_on_the_way
 from synthledger.config import ArchiveConfig
-from synthledger.deriving import patching
-from synthledger.deriving.issued import corrections_in_issue_order
-from synthledger.deriving.status import Notice, correction_status
+from synthledger.deriving.view import view_in_tree
 from synthledger.errors import SynthledgerError
 from synthledger.reading.load import load_file
 
@@ -70,7 +68,7 @@ def load_paper(config: ArchiveConfig, paper: str) -> Paper:
         raise SynthledgerError(f"{paper!r} is not a paper id (letters, digits, '.', '_', '-')")
     folder = f"{config.records_dir}/papers/{paper}"
     synthesis = _data(config, f"{folder}/synthesis.yaml", f"no paper {paper} in the archive")
-    view = current_view(synthesis, _corrections(config, folder))
+    view = view_in_tree(synthesis, config.root / folder, _load(config)).data
     artifacts = tuple(
         Artifact(
             str(entry.get("path")),
@@ -120,25 +118,6 @@ def read_checked(
     return contents
 
 
-def current_view(
-    synthesis: dict[str, Any], corrections: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    """``synthesis`` with the patches of the corrections in force applied, in order."""
-    notices = [
-        Notice(
-            str(c.get("id")),
-            str(c.get("kind")),
-            c.get("cancels") if isinstance(c.get("cancels"), str) else None,
-        )
-        for c in corrections
-    ]
-    in_force = set(correction_status(notices).in_force)
-    patches = [(str(c.get("id")), c.get("patch") or []) for c in corrections]
-    patches = [(cid, patch) for cid, patch in patches if cid in in_force]
-    # A patch that does not apply is left out; validate says so (SL402).
-    return patching.current_view(synthesis, patches).data
-
-
 def _data(config: ArchiveConfig, relative: str, missing: str) -> dict[str, Any]:
     file = config.root / relative
     if not file.is_file():
@@ -150,11 +129,9 @@ def _data(config: ArchiveConfig, relative: str, missing: str) -> dict[str, Any]:
     return loaded.document.data
 
 
-def _corrections(config: ArchiveConfig, folder: str) -> list[dict[str, Any]]:
-    """The paper's corrections that load, by (date, id)."""
-
+def _load(config: ArchiveConfig) -> Callable[[Path], dict[str, Any] | None]:
     def load(file: Path) -> dict[str, Any] | None:
-        document = load_file(file, f"{folder}/corrections/{file.name}").document
+        document = load_file(file, file.relative_to(config.root).as_posix()).document
         return document.data if document is not None else None
 
-    return [issued.data for issued in corrections_in_issue_order(config.root / folder, load)]
+    return load

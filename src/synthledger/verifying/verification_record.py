@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from synthledger.config import ArchiveConfig
+from synthledger.deriving.view import policy_in_force
 from synthledger.errors import SynthledgerError
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes, load_file
@@ -62,17 +63,15 @@ def this_platform() -> str:
 
 def gate_for(config: ArchiveConfig, method: str, today: str) -> str:
     """The id of the gate that the policy in force on ``today`` runs ``method`` for."""
-    policies: list[tuple[str, str, dict[str, Any]]] = []
+    policies: list[tuple[str, dict[str, Any]]] = []
     folder = config.records_path / "policy"
+    # File names stand in for publication order in a working tree.
     for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         document = load_file(file, f"{config.records_dir}/policy/{file.name}").document
-        if document is None:
-            continue
-        effective = str(document.data.get("effective"))
-        if effective <= today:
-            policies.append((effective, file.name, document.data))
-    if policies:
-        _, _, policy = max(policies, key=lambda entry: entry[:2])
+        if document is not None:
+            policies.append((str(document.data.get("effective")), document.data))
+    policy = policy_in_force(policies, today)
+    if policy is not None:
         gates = [
             g
             for g in policy.get("gates") or []

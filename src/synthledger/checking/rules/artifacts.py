@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from synthledger.checking.rules.base import Hit, RecordContext, rule
 from synthledger.deriving.gate import REQUIRED_ROLES
 from synthledger.deriving.patching import PatchFailure, apply_patch
+from synthledger.deriving.view import corrections_in_issue_order
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
 
@@ -252,13 +253,11 @@ def _paper_pins(ctx: RecordContext) -> set[tuple[str, str]] | None:
 
 
 def _correction_patches(ctx: RecordContext, paper: str) -> list[list[Any]]:
-    folder = ctx.archive.path(ctx.archive.paper_path(paper, "corrections"))
-    found: list[tuple[tuple[str, str], list[Any]]] = []
-    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        document = ctx.archive.load(
-            ctx.archive.paper_path(paper, "corrections", file.name)
-        ).document
-        patch = document.data.get("patch") if document is not None else None
-        if document is not None and isinstance(patch, list):
-            found.append(((str(document.data.get("date")), file.stem), patch))
-    return [patch for _, patch in sorted(found, key=lambda pair: pair[0])]
+    def load(file: Path) -> dict[str, Any] | None:
+        path = ctx.archive.paper_path(paper, "corrections", file.name)
+        document = ctx.archive.load(path).document
+        return document.data if document is not None else None
+
+    folder = ctx.archive.path(ctx.archive.paper_path(paper))
+    issued = corrections_in_issue_order(folder, load)
+    return [c.data["patch"] for c in issued if isinstance(c.data.get("patch"), list)]

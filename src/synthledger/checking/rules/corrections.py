@@ -8,17 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from synthledger.checking.rules.base import Hit, RecordContext, rule
-from synthledger.checking.rules.claims import listed_claims
-from synthledger.deriving.issued import corrections_in_issue_order, issue_key
-from synthledger.deriving.patching import (
-    PatchFailure,
+from synthledger.deriving.patching import PatchFailure, apply_patch
+from synthledger.deriving.view import (
+    Issued,
     View,
-    apply_patch,
+    corrections_in_issue_order,
     current_view,
-    git_blob_hash,
+    issue_key,
+    listed_claims,
 )
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
+from synthledger.ledger.git import git_blob_hash
 from synthledger.reading.load import Document
 
 KIND = [FileKind.CORRECTION]
@@ -41,7 +42,7 @@ def _target(ctx: RecordContext) -> Document | None:
     return ctx.archive.load(path).document
 
 
-def _earlier_corrections(ctx: RecordContext) -> list[dict[str, Any]]:
+def _earlier_corrections(ctx: RecordContext) -> list[Issued]:
     """The paper's other corrections issued before this one, by (date, id)."""
 
     def load(file: Path) -> dict[str, Any] | None:
@@ -50,13 +51,12 @@ def _earlier_corrections(ctx: RecordContext) -> list[dict[str, Any]]:
 
     key = issue_key(ctx.data, ctx.file.stem)
     folder = ctx.archive.path(ctx.folder)
-    return [issued.data for issued in corrections_in_issue_order(folder, load, before=key)]
+    return corrections_in_issue_order(folder, load, before=key)
 
 
-def _view_before(ctx: RecordContext, target: Document, earlier: list[dict[str, Any]]) -> View:
+def _view_before(target: Document, earlier: list[Issued]) -> View:
     """The target as the corrections issued before this one left it."""
-    patches = [(str(c.get("id")), c["patch"]) for c in earlier if "patch" in c]
-    return current_view(target.data, patches)
+    return current_view(target.data, [issued.amendment for issued in earlier])
 
 
 @rule("SL401", Severity.ERROR, KIND, "a correction's target exists")
@@ -94,7 +94,7 @@ def patch_applies(ctx: RecordContext) -> Iterator[Hit]:
     target, operations = _target(ctx), ctx.data.get("patch")
     if target is None or not isinstance(operations, list):
         return
-    before = _view_before(ctx, target, _earlier_corrections(ctx))
+    before = _view_before(target, _earlier_corrections(ctx))
     if before.skipped:
         return  # the earlier correction is the one at fault, and says so
     try:
@@ -125,7 +125,7 @@ def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
     earlier = _earlier_corrections(ctx)
     if target is not None and isinstance(withdrawn, list):
         # Claims an earlier correction added (an addendum) can be withdrawn too.
-        view = _view_before(ctx, target, earlier).data
+        view = _view_before(target, earlier).data
         known = {claim.get("id") for claim in listed_claims(view)}
         for index, claim_id in enumerate(withdrawn):
             if claim_id not in known:
@@ -149,7 +149,7 @@ def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
                 f"a reinstatement cancels one earlier correction of this paper, "
                 f"but {sibling} does not exist: name it by its id",
             )
-        elif cancels not in {str(c.get("id")) for c in earlier}:
+        elif cancels not in {str(issued.data.get("id")) for issued in earlier}:
             yield Hit(
                 ("cancels",),
                 f"a reinstatement cancels one earlier correction of this paper, but {cancels} "

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from synthledger.checking.rules.base import Hit, RecordContext, rule
-from synthledger.checking.rules.claims import listed_claims
 from synthledger.deriving.subject import shared_share, substance
+from synthledger.deriving.view import listed_claims
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
 

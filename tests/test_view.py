@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from synthledger.deriving.patching import current_view
+from synthledger.deriving.view import apply_in_order
 
 RECORD = {"title": "Old", "abstract": "A.", "claims": {"items": [{"id": "c1", "text": "x"}]}}
 
 
 def test_patches_apply_in_order_and_the_last_to_touch_a_field_is_its_origin() -> None:
-    view = current_view(
+    view = apply_in_order(
         RECORD,
         [
             ("k1", [{"op": "replace", "path": "/title", "value": "Newer"}]),
@@ -23,7 +23,7 @@ def test_patches_apply_in_order_and_the_last_to_touch_a_field_is_its_origin() ->
 
 
 def test_a_test_operation_is_not_an_amendment() -> None:
-    view = current_view(
+    view = apply_in_order(
         RECORD,
         [
             (
@@ -40,7 +40,7 @@ def test_a_test_operation_is_not_an_amendment() -> None:
 
 
 def test_a_patch_that_does_not_apply_is_skipped_and_named() -> None:
-    view = current_view(
+    view = apply_in_order(
         RECORD,
         [
             ("k1", [{"op": "replace", "path": "/missing", "value": 1}]),

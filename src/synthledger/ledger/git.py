@@ -1,0 +1,181 @@
+"""The one place that runs git.
+
+GitPython is the interface to git where it streams (``cat-file --batch``);
+plain subprocess runs the one-shot commands, all through :func:`git`, with
+the same options, so that every call reads the repository as it is stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import subprocess
+import threading
+from collections.abc import Generator, Sequence
+from pathlib import Path
+
+from synthledger.errors import SynthledgerError
+
+SHALLOW_MESSAGE = (
+    "history is shallow: fetch full history, e.g. actions/checkout with fetch-depth: 0 "
+    "or git fetch --unshallow"
+)
+
+# The same history must read the same on every clone, whatever the local
+# configuration: replace refs could show a history that is not the one in the
+# objects, log.showSignature would mix gpg output into the stream, an order
+# file would reorder a commit's changes, another output encoding its names.
+_GIT_OPTIONS = (
+    "--no-replace-objects",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "diff.orderFile=/dev/null",
+    "-c",
+    "i18n.logOutputEncoding=UTF-8",
+)
+
+
+def resolve_commit(repo_dir: Path, rev: str) -> str:
+    """The full hash of the commit ``rev`` names."""
+    proc = run(
+        repo_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
+    )
+    if proc.returncode != 0:
+        raise _unknown_revision(rev)
+    return proc.stdout.decode().strip()
+
+
+def is_ancestor(repo_dir: Path, ancestor: str, descendant: str) -> bool:
+    proc = run(repo_dir, "merge-base", "--is-ancestor", ancestor, descendant)
+    if proc.returncode > 1:
+        raise SynthledgerError(f"git merge-base failed: {_first_line(proc.stderr)}")
+    return proc.returncode == 0
+
+
+def git(repo_dir: Path, *args: str) -> str:
+    """Run git in ``repo_dir``; its stdout, or a SynthledgerError with git's complaint."""
+    proc = run(repo_dir, *args)
+    if proc.returncode != 0:
+        raise SynthledgerError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
+    return proc.stdout.decode("utf-8", "surrogateescape")
+
+
+def run(repo_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(repo_dir), *_GIT_OPTIONS, *args],
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise SynthledgerError("git not found: install git and put it on PATH") from exc
+
+
+def resolve_head(repo_dir: Path, rev: str = "HEAD", *, full_history: bool = True) -> str | None:
+    """The commit ``rev`` names, or None for the HEAD of a repository without commits.
+
+    Raises if ``repo_dir`` is not a git repository, if ``rev`` is unknown, and
+    (with ``full_history``) if the clone is shallow: derived values from a
+    truncated history would be wrong, not merely incomplete. One rev-parse
+    answers all of it.
+    """
+    if not repo_dir.is_dir():
+        raise SynthledgerError(f"{repo_dir} is not a directory: pass --root DIR")
+    proc = run(
+        repo_dir,
+        "rev-parse",
+        "--is-shallow-repository",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        f"{rev}^{{commit}}",
+    )
+    lines = proc.stdout.decode().split()
+    if proc.returncode > 1 or not lines:
+        raise SynthledgerError(
+            f"{repo_dir} is not a git repository: run inside a clone of the archive "
+            "or pass --root DIR"
+        )
+    if lines[0] == "true" and full_history:
+        raise SynthledgerError(SHALLOW_MESSAGE)
+    if proc.returncode == 0:
+        return lines[1]
+    if rev == "HEAD":
+        return None  # HEAD only fails to resolve on a branch with no commits yet
+    raise _unknown_revision(rev)
+
+
+def _unknown_revision(rev: str) -> SynthledgerError:
+    return SynthledgerError(
+        f"unknown revision {rev!r}: check the name, or fetch it first (git fetch origin)"
+    )
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "no message"
+
+
+def read_tree(repo_dir: Path, commit: str, directory: str) -> dict[str, str]:
+    """Path -> blob of every file at or below ``directory`` in ``commit``'s tree."""
+    output = git(repo_dir, "ls-tree", "-r", "-z", commit, "--", directory)
+    tree: dict[str, str] = {}
+    for line in output.split("\0"):
+        if line:
+            meta, path = line.split("\t", 1)
+            _mode, kind, blob = meta.split(" ")
+            if kind == "blob":
+                tree[path] = blob
+    return tree
+
+
+def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None, None]:
+    """The contents of ``blobs``, in order, through one ``git cat-file --batch``.
+
+    All ids go in at once, from a thread, while the contents are read as they
+    come: one round trip per blob would cost more than parsing the records,
+    and holding the whole stream would cost as much memory as the archive.
+    """
+    if not blobs:
+        return
+    import git as gitpython  # GitPython runs git with the repository's environment set up
+
+    repo = gitpython.Repo(repo_dir)
+    process = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+    stdin, stdout = process.proc.stdin, process.proc.stdout
+    assert stdin is not None and stdout is not None
+
+    def feed() -> None:
+        # If git stops early, the reader below says why; a broken pipe here is
+        # only the echo of that.
+        with contextlib.suppress(BrokenPipeError), stdin:
+            stdin.write("".join(f"{b}\n" for b in blobs).encode("ascii"))
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    finished = False
+    try:
+        for blob in blobs:
+            header = stdout.readline().decode("ascii").split(" ")
+            if len(header) != 3:
+                raise SynthledgerError(f"git cat-file: object {blob} cannot be read")
+            size = int(header[2])
+            yield stdout.read(size)
+            stdout.read(1)  # the newline after each object
+        finished = True
+    finally:
+        if not finished:
+            # Stopped early: git may be blocked writing what nobody will read.
+            process.proc.kill()
+        stdout.close()
+        process.proc.wait()
+        feeder.join()
+        repo.close()
+
+
+def git_blob_hash(content: bytes, *, width: int = 40) -> str:
+    """The id git gives ``content`` as a blob (``git hash-object``), SHA-1 or SHA-256."""
+    header = b"blob %d\0" % len(content)
+    algorithm = hashlib.sha1 if width == 40 else hashlib.sha256
+    return algorithm(header + content).hexdigest()

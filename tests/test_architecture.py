@@ -68,9 +68,7 @@ def test_a_module_imports_only_from_layers_below_or_its_own(path: Path) -> None:
     if name.split(".")[-1] in ENTRY and name.count(".") == 1:
         return
     own = LAYERS.index(layer(name))
-    upward = sorted(
-        imported for imported in imports(path) if LAYERS.index(layer(imported)) < own
-    )
+    upward = sorted(imported for imported in imports(path) if LAYERS.index(layer(imported)) < own)
     assert upward == [], f"{name} ({layer(name)}) reaches up to {upward}"
 
 

@@ -8,16 +8,9 @@ import pytest
 import yaml
 
 from synthledger.findings import Severity
-from synthledger.reading import load
-from synthledger.reading.load import (
-    MAX_BYTES,
-    MAX_DEPTH,
-    Document,
-    Loaded,
-    Mark,
-    load_bytes,
-    load_file,
-)
+from synthledger.reading import events
+from synthledger.reading.document import MAX_BYTES, MAX_DEPTH, Document, Loaded, Mark
+from synthledger.reading.load import load_bytes, load_file
 
 FIX_NUMBER = "quote it if it is a label or version, or write it as"
 PLAIN_DATA = "records are plain data: write the value out in full"
@@ -595,7 +588,7 @@ def test_pure_python_parser_gives_the_same_locations(
     raw: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with_default = load_bytes(raw.encode(), "r.yaml", max_depth=4)
-    monkeypatch.setattr(load, "_new_parser", load._PureParser)
+    monkeypatch.setattr(events, "new_parser", events._PureParser)
     with_pure = load_bytes(raw.encode(), "r.yaml", max_depth=4)
     assert with_pure.document == with_default.document
     assert [(f.rule, f.line, f.column) for f in with_pure.findings] == [

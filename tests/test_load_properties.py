@@ -8,7 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthledger.reading.load import Loaded, _clean_mapping, load_bytes
+from synthledger.reading.document import Loaded
+from synthledger.reading.events import clean_mapping
+from synthledger.reading.load import load_bytes
 
 KNOWN_RULES = {f"SL{number:03d}" for number in range(1, 17)}
 # What a YAML 1.1 dumper may legitimately write that this loader refuses; SL016:
@@ -167,7 +169,7 @@ def assert_lean_agrees(raw: bytes, max_depth: int = 20) -> None:
 
 
 def test_the_lean_path_reads_a_clean_record() -> None:
-    assert _clean_mapping(RECORD, 20) is not None
+    assert clean_mapping(RECORD, 20) is not None
     assert_lean_agrees(RECORD.encode())
 
 
@@ -190,7 +192,7 @@ def test_the_lean_path_reads_a_clean_record() -> None:
     ],
 )
 def test_the_lean_path_gives_up_where_the_full_reading_reports(text: str) -> None:
-    assert _clean_mapping(text, 3) is None
+    assert clean_mapping(text, 3) is None
     assert load_bytes(text.encode(), "r.yaml", max_depth=3).findings
     assert_lean_agrees(text.encode(), max_depth=3)
 

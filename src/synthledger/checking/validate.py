@@ -21,7 +21,8 @@ from synthledger.layout import (
     walk,
 )
 from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts, schema_error
-from synthledger.reading.load import Document, load_file
+from synthledger.reading.document import Document
+from synthledger.reading.load import load_file
 
 # Files that carry no content and exist only so that git keeps a directory.
 PLACEHOLDERS = frozenset({".gitkeep", ".keep"})

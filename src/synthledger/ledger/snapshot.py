@@ -19,7 +19,8 @@ from synthledger.findings import Finding
 from synthledger.layout import ArchiveFile, FileKind, classify
 from synthledger.ledger.git import read_tree, resolve_head, stream_blobs
 from synthledger.ledger.history import EMPTY_HISTORY, Commit, History, read_history
-from synthledger.reading.load import Document, Loaded, load_bytes
+from synthledger.reading.document import Document, Loaded
+from synthledger.reading.load import load_bytes
 
 
 def utc(timestamp: str) -> str:

@@ -32,7 +32,7 @@ from referencing.jsonschema import DRAFT202012
 
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
-from synthledger.reading.load import Document
+from synthledger.reading.document import Document
 
 SCHEMA_SUFFIX = ".json"
 

@@ -11,7 +11,8 @@ from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
 from synthledger.layout import ArchiveFile, FileKind, classify
 from synthledger.reading.contracts import Contracts
-from synthledger.reading.load import Document, JsonPath, Loaded, load_file
+from synthledger.reading.document import Document, JsonPath, Loaded
+from synthledger.reading.load import load_file
 
 
 class Hit(NamedTuple):

@@ -20,7 +20,7 @@ from synthledger.deriving.view import (
 from synthledger.findings import Severity
 from synthledger.layout import FileKind
 from synthledger.ledger.git import git_blob_hash
-from synthledger.reading.load import Document
+from synthledger.reading.document import Document
 
 KIND = [FileKind.CORRECTION]
 

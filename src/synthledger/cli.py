@@ -1,15 +1,19 @@
 """The ``synthledger`` command line.
 
 A subcommand's module is imported only when that subcommand runs: start-up
-time is a feature of a hook. Known failures become one line and exit 2 here,
-and nowhere else catches broadly.
+time is a feature of a hook. This is the one error boundary: a known failure
+becomes one line and exit 2, and so does a bug ("internal error"), with its
+traceback only under ``--debug`` or SYNTHLEDGER_DEBUG=1. Exit 1 means findings,
+nothing else. Nowhere else catches broadly.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
@@ -56,8 +60,11 @@ COMMANDS: dict[str, Command] = {
     "prove": Command("synthledger.commands.prove", "type-check a paper's Lean 4 proof (Gate 2)"),
 }
 
+DEBUG_VARIABLE = "SYNTHLEDGER_DEBUG"
+
 EPILOG = """\
 exit status: 0 no errors, 1 errors found, 2 usage or internal error.
+--debug (or SYNTHLEDGER_DEBUG=1) shows the traceback of an internal error.
 Run 'synthledger COMMAND --help' for a command's options and an example."""
 
 
@@ -70,6 +77,9 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"synthledger {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in COMMANDS.items():
         sub = subparsers.add_parser(
@@ -102,7 +112,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A reader such as `head` went away; that is not our failure to report.
         sys.stderr.close()
         return 1
+    except Exception as exc:  # the one broad catch: a bug is reported, never a crash
+        if args.debug or os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
+            traceback.print_exc(file=sys.stderr)
+            print(f"synthledger: internal error: {_describe(exc)}", file=sys.stderr)
+        else:
+            print(
+                f"synthledger: internal error: {_describe(exc)} (a bug in synthledger: "
+                "run again with --debug for the traceback, and please report it)",
+                file=sys.stderr,
+            )
+        return 2
     return status
+
+
+def _describe(exc: BaseException) -> str:
+    """The exception's type and message on one line, whatever the message holds."""
+    from synthledger.showing import one_line
+
+    return one_line(f"{type(exc).__name__}: {exc}")
 
 
 def _load(command: Command) -> CommandModule:

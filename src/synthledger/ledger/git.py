@@ -141,7 +141,7 @@ def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None,
         return
     import git as gitpython  # GitPython runs git with the repository's environment set up
 
-    repo = gitpython.Repo(repo_dir)
+    repo = gitpython.Repo(repo_dir, search_parent_directories=True)  # an archive in a subfolder
     process = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
     stdin, stdout = process.proc.stdin, process.proc.stdout
     assert stdin is not None and stdout is not None

@@ -7,7 +7,8 @@ placeholder, with its line and what the contract expects there, and a filled
 one passes. Editors that read the ``yaml-language-server`` modeline show the
 same errors as you type.
 
-Nothing here overwrites a file: records are created with ``open(path, "x")``.
+Nothing here overwrites a file: records are created whole or not at all, and
+never in place of an existing one (``files.write_atomic(exclusive=True)``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import yaml
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.view import IssueKey, view_in_tree
 from synthledger.errors import SynthledgerError
+from synthledger.files import make_directory, write_atomic
 from synthledger.layout import paper_dirs
 from synthledger.ledger.git import git, git_blob_hash
 from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts
@@ -130,7 +132,7 @@ def new_synthesis(
         path=_relative(file, config),
     )
     # An existing folder is fine (artifacts may be there first); an existing record is not.
-    os.makedirs(folder, exist_ok=True)
+    make_directory(folder)
     _create(
         file,
         text,
@@ -243,7 +245,7 @@ def new_correction(
         schema=_schema_reference(config, CORRECTION_CONTRACT, file),
         path=_relative(file, config),
     )
-    os.makedirs(corrections, exist_ok=True)
+    make_directory(corrections)
     _create(file, text, config, "synthledger correct never overwrites a record: run it again")
     return Written(_relative(file, config), _count_marks(text))
 
@@ -376,12 +378,9 @@ def _current_view(config: ArchiveConfig, target: Path, key: IssueKey) -> dict[st
 def _create(file: Path, text: str, config: ArchiveConfig, advice: str) -> None:
     """Create ``file`` with ``text``; never replace what is there."""
     try:
-        with open(file, "x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        write_atomic(file, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
         raise SynthledgerError(f"{_relative(file, config)} already exists; {advice}") from None
-    except OSError as exc:
-        raise SynthledgerError(f"cannot write {_relative(file, config)}: {exc.strerror}") from exc
 
 
 def _relative(file: Path, config: ArchiveConfig) -> str:

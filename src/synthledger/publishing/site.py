@@ -22,6 +22,7 @@ import jinja2
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import dumps
 from synthledger.errors import SynthledgerError
+from synthledger.files import make_directory, write_atomic
 from synthledger.ledger.git import stream_blobs
 from synthledger.ledger.snapshot import utc
 from synthledger.publishing.page import DIMENSION_LABELS, Event, Pages
@@ -149,12 +150,14 @@ def _prepare(out: Path) -> None:
                 shutil.rmtree(child)
             else:
                 child.unlink()
-    out.mkdir(parents=True, exist_ok=True)
+    make_directory(out)
 
 
 def _write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    """Write one file of the site, whole or not at all (a rebuild gives it again: no fsync)."""
+    make_directory(path.parent)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_atomic(path, data, durable=False)
     return path
 
 

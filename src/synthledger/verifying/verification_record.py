@@ -2,7 +2,7 @@
 
 The id is ``<UTC date>-<repro|proof>-<8 random hex digits>``: two contributors
 checking the same paper on the same day do not collide, and the file is
-opened with mode 'x', so an existing file is never overwritten.
+written whole or not at all, never over an existing file (files.write_atomic).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import yaml
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.view import policy_in_force
 from synthledger.errors import SynthledgerError
+from synthledger.files import write_atomic
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes, load_file
 from synthledger.verifying.pinned import Artifact
@@ -140,8 +141,7 @@ def write(config: ArchiveConfig, record: dict[str, Any], *, by: str) -> Path:
     target = config.root / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(target, "x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        write_atomic(target, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
         raise SynthledgerError(
             f"{relative} exists already; records are never overwritten"

@@ -1,8 +1,10 @@
-"""Helpers for tests that run things in the sandbox: a server to connect to, a
-script that connects, and a look for processes left behind."""
+"""Helpers for tests that run things in the sandbox: whether bubblewrap works here,
+a server to connect to, a script that connects, and a look for processes left
+behind."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from pathlib import Path
@@ -11,10 +13,22 @@ import pytest
 
 from synthledger.verifying import sandbox
 
-needs_namespaces = pytest.mark.skipif(
-    sandbox.isolation().options is None,
-    reason=f"no namespaces here: {sandbox.isolation().problem}",
-)
+
+def _sandbox_problem() -> str | None:
+    try:
+        sandbox.bubblewrap()
+    except sandbox.SandboxError as exc:
+        return str(exc)
+    finally:
+        sandbox.bubblewrap.cache_clear()  # a test may change PATH and look again
+    return None
+
+
+PROBLEM = _sandbox_problem()
+if PROBLEM is not None and os.environ.get("SYNTHLEDGER_REQUIRE_SANDBOX") == "1":
+    raise RuntimeError(f"SYNTHLEDGER_REQUIRE_SANDBOX=1, but {PROBLEM}")
+# CI sets SYNTHLEDGER_REQUIRE_SANDBOX=1: there a missing bubblewrap fails, never skips.
+needs_sandbox = pytest.mark.skipif(PROBLEM is not None, reason=f"no sandbox here: {PROBLEM}")
 
 
 class Server:

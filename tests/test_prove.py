@@ -7,16 +7,17 @@ it, and fails with a type error when told to."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from archive import PAPER, Archive, parse, run_cli, sha256_hex
+from sandboxing import needs_sandbox
 from synthledger.verifying.prove import (
     declared_axioms,
     printed_axioms,
@@ -24,6 +25,8 @@ from synthledger.verifying.prove import (
     theorem_names,
     with_axiom_report,
 )
+
+pytestmark = needs_sandbox
 
 FOLDER = f"records/papers/{PAPER}"
 VERIFICATIONS = f"{FOLDER}/verifications"
@@ -36,6 +39,7 @@ theorem add_comm' (a b : Nat) : a + b = b + a := Nat.add_comm a b
 end Demo
 """
 STANDARD = "propext, Classical.choice, Quot.sound"
+SANDBOX_PYTHON = "/usr/bin/python3"
 
 STAND_IN = """\
 #!{python}
@@ -67,12 +71,17 @@ def archive(tmp_path: Path) -> Archive:
     return built
 
 
-def stand_in(tmp_path: Path, *, axioms: str = STANDARD, fail: bool = False) -> dict[str, str]:
-    """An environment whose PATH starts with a stand-in `lean`."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
+def stand_in(
+    tmp_path: Path, *, axioms: str = STANDARD, fail: bool = False, text: str = STAND_IN
+) -> dict[str, str]:
+    """An environment whose PATH starts with a stand-in `lean`, in a folder laid out as
+    a Lean toolchain (bin/lean, lib/lean). It runs in the sandbox, so its `#!` line
+    names an interpreter the sandbox shows: Debian's python3 under /usr."""
+    folder = tmp_path / "toolchain" / "bin"
+    folder.mkdir(parents=True)
+    (tmp_path / "toolchain" / "lib" / "lean").mkdir(parents=True)
     lean = folder / "lean"
-    lean.write_text(STAND_IN.format(python=sys.executable, axioms=axioms, fail=fail))
+    lean.write_text(text.format(python=SANDBOX_PYTHON, axioms=axioms, fail=fail))
     lean.chmod(lean.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
 
@@ -167,7 +176,7 @@ def test_a_lake_project_is_checked_with_lake_env_lean_from_its_folder(tmp_path: 
     env = stand_in(tmp_path)
     lake = Path(env["PATH"].split(os.pathsep)[0]) / "lake"
     lake.write_text(
-        f"#!{sys.executable}\n"
+        f"#!{SANDBOX_PYTHON}\n"
         "import os, sys\n"
         "assert sys.argv[1:3] == ['env', 'lean'], sys.argv\n"
         "assert os.path.exists('lakefile.lean'), os.getcwd()\n"
@@ -185,6 +194,72 @@ def test_a_lake_project_is_checked_with_lake_env_lean_from_its_folder(tmp_path: 
         "artifacts/proj/lakefile.lean",
         "artifacts/proj/Demo.lean",
     ]
+
+
+PRYING = """\
+#!{python}
+# A stand-in for lean that tries to read the host, written by tests/test_prove.py.
+import json, os, sys
+if sys.argv[1:] == ["--version"]:
+    print("Lean (version 4.99.0, prying stand-in)")
+    sys.exit(0)
+if "--print-prefix" in sys.argv:
+    sys.exit(1)
+for path in json.loads(os.environ.get("PRY", "[]")) + {axioms}:
+    try:
+        found = sorted(os.listdir(path)) if os.path.isdir(path) else open(path).read()
+    except OSError as exc:
+        found = exc.strerror
+    print("pried", path, repr(found))
+print("uid", os.getuid())
+sys.exit(1)
+"""
+
+
+def test_lean_runs_in_the_sandbox_and_finds_nothing_of_the_host(
+    archive: Archive, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\ttoken = do-not-leak\n")
+    targets = [
+        "/etc/shadow",
+        str(home / ".gitconfig"),
+        str(archive.root),
+        "/root",
+        "/home",
+        str(tmp_path / "toolchain"),
+    ]
+    env = stand_in(tmp_path, text=PRYING, axioms=repr(targets))
+    env["HOME"] = str(home)
+
+    proc = prove(archive, env)
+
+    assert proc.returncode == 1
+    [record] = written(archive)
+    assert record["reason"] == "type-error"
+    for path in targets:
+        assert f"pried {path} 'No such file or directory'" in record["detail"], path
+    assert "uid 65534" in record["detail"]
+    assert "/opt/lean read-only: the Lean toolchain" in record["environment"]["sandbox"]["visible"]
+    text = next((archive.root / VERIFICATIONS).iterdir()).read_text(encoding="utf-8")
+    assert "do-not-leak" not in text
+    assert str(tmp_path) not in json.dumps(record["environment"])  # what the tool wrote
+
+
+def test_a_lean_outside_a_toolchain_folder_is_refused(archive: Archive, tmp_path: Path) -> None:
+    env = stand_in(tmp_path)
+    (tmp_path / "toolchain" / "lib" / "lean").rmdir()
+
+    proc = prove(archive, env)
+
+    assert proc.returncode == 2
+    lean = tmp_path / "toolchain" / "bin" / "lean"
+    assert proc.stderr == (
+        f"synthledger: error: cannot tell which folder holds the Lean toolchain of {lean}: "
+        "neither `lean --print-prefix` nor the folder above it holds bin/lean and lib/lean\n"
+    )
+    assert written(archive) == []
 
 
 def test_without_lean_on_path_it_says_so_in_one_line_and_writes_nothing(

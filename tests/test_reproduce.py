@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ import pytest
 
 from archive import PAPER, REPORT, Archive, parse, run_cli, sha256_hex
 from gitrepo import REPO_ROOT
-from sandboxing import Server, connect_script, needs_namespaces, processes_mentioning
+from sandboxing import Server, connect_script, needs_sandbox, processes_mentioning
+
+pytestmark = needs_sandbox
 
 FOLDER = f"records/papers/{PAPER}"
 VERIFICATIONS = f"{FOLDER}/verifications"
@@ -72,8 +75,10 @@ def publish(
     archive.add_synthesis(text=text)
 
 
-def reproduce(archive: Archive, *options: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(["reproduce", PAPER, *options], cwd=archive.root)
+def reproduce(
+    archive: Archive, *options: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return run_cli(["reproduce", PAPER, *options], cwd=archive.root, env=env)
 
 
 def written(archive: Archive) -> list[dict[str, Any]]:
@@ -108,6 +113,12 @@ def test_matching_output_is_verified_and_the_record_validates(archive: Archive) 
         "output_bytes": 16 * 1024 * 1024,
     }
     assert "the output equals the recorded results byte for byte" in record["detail"]
+    assert record["contract"] == "verification-record-v2"
+    confined = record["environment"]["sandbox"]
+    assert (confined["program"], confined["uid"], confined["gid"]) == ("bubblewrap", 65534, 65534)
+    assert confined["namespaces"] == ["user", "mount", "pid", "ipc", "uts", "network"]
+    assert confined["visible"][0].startswith("/usr read-only")
+    assert confined["visible"][-1].startswith("/work writable: a tmpfs of ")
     check = run_cli(["validate", "--format", "json"], cwd=archive.root)
     assert (check.returncode, json.loads(check.stdout)) == (0, []), check.stdout
 
@@ -132,7 +143,6 @@ def test_differing_output_fails_with_a_diff(archive: Archive) -> None:
     assert run_cli(["validate"], cwd=archive.root).returncode == 0
 
 
-@needs_namespaces
 def test_a_script_that_opens_a_connection_fails_inside_the_sandbox(
     archive: Archive, server: Server
 ) -> None:
@@ -143,8 +153,9 @@ def test_a_script_that_opens_a_connection_fails_inside_the_sandbox(
     assert proc.returncode == 1
     [record] = written(archive)
     assert (record["outcome"], record["reason"]) == ("failed", "rerun-failed")
-    assert "Network is unreachable" in record["detail"]
+    assert "Connection refused" in record["detail"]  # the sandbox's own loopback
     assert record["environment"]["network"] == "isolated"
+    assert "network" in record["environment"]["sandbox"]["namespaces"]
     assert server.accepted == 0
 
 
@@ -156,23 +167,105 @@ def test_allow_network_is_recorded(archive: Archive, server: Server) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     [record] = written(archive)
     assert record["environment"]["network"] == "allowed"
-    assert "network allowed (--allow-network)" in record["detail"]
+    assert "network allowed" in record["detail"]
+    assert "network" not in record["environment"]["sandbox"]["namespaces"]
     assert server.accepted == 1
 
 
-def test_without_a_network_namespace_it_refuses_and_writes_nothing(
-    archive: Archive, tmp_path: Path
+@pytest.mark.parametrize("options", [(), ("--allow-network",)])
+def test_without_bubblewrap_it_refuses_and_writes_nothing(
+    archive: Archive, tmp_path: Path, options: tuple[str, ...]
 ) -> None:
     publish(archive, SUMMING)
     empty = tmp_path / "bin"
     empty.mkdir()
 
-    proc = run_cli(["reproduce", PAPER], cwd=archive.root, env={"PATH": str(empty)})
+    proc = run_cli(["reproduce", PAPER, *options], cwd=archive.root, env={"PATH": str(empty)})
 
     assert proc.returncode == 2
-    assert proc.stderr.startswith("synthledger: error: no network namespace can be created here")
-    assert "Pass --allow-network to run it anyway" in proc.stderr
+    assert proc.stderr == (
+        "synthledger: error: bubblewrap (bwrap) is not on PATH: install Debian's or "
+        "Ubuntu's bubblewrap package (apt-get install bubblewrap)\n"
+    )
+    assert proc.stdout == ""
     assert written(archive) == []
+
+
+def test_a_hostile_script_finds_nothing_of_the_host_to_copy_into_the_record(
+    archive: Archive, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[credential]\n\thelper = store-do-not-leak\n")
+    (home / ".bashrc").write_text("export TOKEN=do-not-leak\n")
+    subprocess.run(["git", "init", "-q"], cwd=archive.root, check=True)
+    subprocess.run(["git", "config", "secret.token", "do-not-leak"], cwd=archive.root, check=True)
+    targets = [
+        "/etc/shadow",
+        str(home / ".gitconfig"),
+        str(home / ".bashrc"),
+        str(archive.root / ".git" / "config"),
+        "/proc/1/environ",
+        "/",
+        "/root",
+        "/home",
+        str(archive.root),
+    ]
+    script = (
+        "import os\n"
+        f"for path in {targets!r}:\n"
+        "    try:\n"
+        "        found = sorted(os.listdir(path)) if os.path.isdir(path) else open(path).read()\n"
+        "    except OSError as exc:\n"
+        "        found = exc.strerror\n"
+        "    print(repr(found))\n"
+        "print('uid', os.getuid())\n"
+    )
+    publish(archive, script.encode(), results=b"nothing\n")
+
+    proc = reproduce(archive, env={"HOME": str(home), "SYNTHLEDGER_TOKEN": "do-not-leak"})
+
+    assert proc.returncode == 1, proc.stderr
+    [record] = written(archive)
+    assert record["reason"] == "output-mismatch"
+    missing = "+'No such file or directory'"
+    assert record["detail"].count(missing) == len(targets) - 2, record["detail"]
+    assert "+''\n" in record["detail"]  # /proc/1/environ: bwrap started with no environment
+    top = record["detail"].split("\n")[record["detail"].split("\n").index(missing) + 5]
+    assert top.startswith("+['bin', 'dev', 'lib'") and "'work'" in top
+    assert "+uid 65534" in record["detail"]
+    text = next((archive.root / VERIFICATIONS).iterdir()).read_text(encoding="utf-8")
+    assert "do-not-leak" not in text
+    assert str(tmp_path) not in text
+    assert sys.base_prefix not in text
+
+
+def test_an_artifact_that_is_a_fifo_is_refused_before_anything_runs(archive: Archive) -> None:
+    publish(archive, SUMMING)
+    data = archive.root / FOLDER / "artifacts" / "data.csv"
+    data.unlink()
+    os.mkfifo(data)
+
+    proc = reproduce(archive)
+
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"synthledger: paper {PAPER}: refusing to run anything, its artifacts do not match "
+        "the record: artifacts/data.csv is a FIFO, not a regular file\n"
+    )
+    assert written(archive) == []
+
+
+def test_the_diff_escapes_control_characters_and_is_capped(archive: Archive) -> None:
+    script = b"print('cities 2\\x1b[2J\\r')\nprint('x' * 2000)\n"
+    publish(archive, script)
+
+    assert reproduce(archive).returncode == 1
+
+    [record] = written(archive)
+    assert "+cities 2\\x1b[2J\\x0d\n" in record["detail"]
+    assert "+" + "x" * 499 + "[1501 more characters]\n" in record["detail"]  # "+" counts
+    assert "\x1b" not in record["detail"]
 
 
 def test_an_endless_loop_is_stopped_at_the_time_limit_leaving_no_process(
@@ -339,8 +432,20 @@ def test_the_bundled_example_reads_verified_beside_the_unverified_seeds(bundled:
         )
 
 
-def test_the_bundled_example_reproduces_today(bundled: Path) -> None:
+def test_the_bundled_example_reproduces_today_adding_exactly_one_record(bundled: Path) -> None:
     proc = run_cli(["reproduce", EXAMPLE], cwd=bundled)
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith(f"{EXAMPLE}  verified  ")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=bundled,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    [added] = status
+    assert added.startswith(f"?? records/papers/{EXAMPLE}/verifications/")
+    record = parse((bundled / added[3:]).read_text(encoding="utf-8"))
+    assert "the output equals the recorded results byte for byte" in record["detail"]
+    assert run_cli(["check"], cwd=bundled).returncode == 0

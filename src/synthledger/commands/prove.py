@@ -1,8 +1,9 @@
 """Type-check a paper's Lean 4 proof in a sandbox and record the outcome (Gate 2).
 
 Checks each pinned artifact of role proof-source ending in .lean with the
-lean found on PATH (lake env lean, from the folder of a pinned lakefile.lean
-or lakefile.toml), as `lean -DwarningAsError=true FILE`: a warning, such as
+toolchain of the lean found on PATH, bound read-only at /opt/lean in the
+sandbox (lake env lean, from the folder of a pinned lakefile.lean or
+lakefile.toml), as `lean -DwarningAsError=true FILE`: a warning, such as
 the one `sorry` gives, fails the check. A `#print axioms` line is appended to
 the checked copy for each theorem; every theorem must rest on propext,
 Classical.choice and Quot.sound only. sorryAx, Lean.ofReduceBool
@@ -12,7 +13,7 @@ sorry-or-axiom). The sandbox and its limits are those of reproduce.
 Writes a new records/papers/ID/verifications/<date>-proof-<hex>.yaml and
 prints its outcome. Exit status: 0 verified, 1 failed (or artifacts do not
 match: nothing run, nothing written), 2 the check could not be attempted
-(no Lean toolchain on PATH, no proof source, no sandbox): nothing written.
+(no Lean toolchain on PATH, no proof source, no bubblewrap): nothing written.
 
 example:
   synthledger prove ID                  # a paper that pins a .lean proof-source

@@ -3,17 +3,21 @@
 The paper pins one artifact of role repro-script and one of role
 repro-results. The script runs from the top of a fresh copy of the paper's
 repro-script, data and other artifacts (so it opens its inputs by their
-artifact paths, e.g. artifacts/data.csv); a .py script runs with this Python
-in isolated mode (python -I), any other is executed directly (#! line). What
-it writes to standard output is its result: it must equal the repro-results
-artifact byte for byte, or the record carries a diff.
+artifact paths, e.g. artifacts/data.csv); a .py script runs with this
+Python's interpreter in isolated mode (python -I), any other is executed
+directly (#! line naming a program under /usr). What it writes to standard
+output is its result: it must equal the repro-results artifact byte for
+byte, or the record carries a diff.
 
-The sandbox: new user, network, mount and PID namespaces; every mount
-read-only but the work directory (a size-capped tmpfs); no capabilities; a
-scrubbed environment; limits on wall time, CPU time, memory and output. Where
-no network namespace can be had it refuses, unless --allow-network is given
-(the record then says network: allowed). Nothing runs when an artifact does
-not match its sha256.
+The sandbox is bubblewrap (bwrap): new user, PID, network, IPC, UTS and mount
+namespaces; uid 65534 even for root; no capabilities; a root holding only
+/usr (read-only, /usr/local hidden), the interpreter, a fresh /proc, a
+minimal /dev and /work, a size-capped tmpfs with copies of the artifacts; no
+host home, /etc, /tmp or .git; limits on wall time, CPU time, memory and
+output. Where bwrap is missing or cannot create its namespaces it refuses
+(exit 2, nothing written). --allow-network shares the host's network, and
+the record says so. Nothing runs when an artifact does not match its sha256
+or is not a regular file.
 
 Writes a new records/papers/ID/verifications/<date>-repro-<hex>.yaml and
 prints its outcome. Exit status: 0 verified, 1 failed (or artifacts do not
@@ -81,7 +85,7 @@ def add_limit_options(parser: argparse.ArgumentParser, defaults: Limits) -> None
     group.add_argument(
         "--allow-network",
         action="store_true",
-        help="run even where no network namespace can be had (or keep the network); "
+        help="share the host's network with the command, the sandbox's one relaxation; "
         "the record says network: allowed",
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,8 @@ def read_checked(
     """The bytes of ``artifacts`` by path, each matching its pinned sha256.
 
     Raises ArtifactMismatch naming every artifact that is outside the folder,
-    behind a symlink, missing, or changed.
+    behind a symlink, missing, not a regular file (a FIFO would block the read,
+    a device never end), or changed.
     """
     root = str(config.root / paper.folder)
     contents: dict[str, bytes] = {}
@@ -101,10 +103,12 @@ def read_checked(
             problems.append(f"{artifact.path} goes through a symlink")
             continue
         try:
-            with open(os.path.join(root, artifact.path), "rb") as stream:
-                content = stream.read()
+            content = _regular_file_bytes(os.path.join(root, artifact.path))
         except OSError as exc:
             problems.append(f"{artifact.path} cannot be read ({exc.strerror})")
+            continue
+        except NotRegular as exc:
+            problems.append(f"{artifact.path} is {exc}, not a regular file")
             continue
         actual = hashlib.sha256(content).hexdigest()
         if actual != artifact.sha256:
@@ -116,6 +120,34 @@ def read_checked(
     if problems:
         raise ArtifactMismatch(paper.id, problems)
     return contents
+
+
+class NotRegular(Exception):
+    """What the file is instead (``a FIFO``), as its message."""
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _regular_file_bytes(path: str) -> bytes:
+    """The bytes of ``path``, opened without following a symlink and without blocking,
+    checked before (a socket cannot be opened) and after opening (no swap between)."""
+    _regular(os.lstat(path).st_mode)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(descriptor, "rb") as stream:
+        _regular(os.fstat(descriptor).st_mode)
+        return stream.read()
+
+
+def _regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise NotRegular(next((kind for test, kind in _KINDS if test(mode)), "a special file"))
 
 
 def _data(config: ArchiveConfig, relative: str, missing: str) -> dict[str, Any]:

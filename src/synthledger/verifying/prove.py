@@ -13,9 +13,10 @@ needs more than a clean exit:
 - a source that declares an ``axiom`` or sets ``warningAsError`` itself fails
   the same way, whatever Lean prints.
 
-The toolchain is the ``lean`` (and ``lake``) found on PATH, run with the
-sandbox's limits and without network; a Lake project must therefore bring
-what it imports, since nothing can be fetched.
+The toolchain is that of the ``lean`` found on PATH: its folder is bound
+read-only at /opt/lean in the sandbox, and its own ``lean`` (and ``lake``)
+runs there with the sandbox's limits and without network; a Lake project must
+therefore bring what it imports, since nothing can be fetched.
 """
 
 from __future__ import annotations
@@ -25,19 +26,20 @@ import re
 import shutil
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.verifying.pinned import load_paper, read_checked
-from synthledger.verifying.sandbox import SAFE_PATH, Limits, Run
+from synthledger.verifying.sandbox import INSIDE_PATH, Limits, Run, Tool
 from synthledger.verifying.sandbox import run as run_sandboxed
 from synthledger.verifying.verification_record import (
     Attempted,
     build,
     evaluated_now,
     gate_for,
+    shown,
     write,
 )
 
@@ -63,40 +65,61 @@ _SORRY = "declaration uses 'sorry'"
 
 @dataclass(frozen=True, slots=True)
 class Toolchain:
-    command: tuple[
-        str, ...
-    ]  # what checks one file, e.g. ("/x/lean",) or ("/x/lake", "env", "lean")
+    """The Lean toolchain on PATH, as the sandbox shows it: its folder at /opt/lean."""
+
+    folder: Tool
+    command: tuple[str, ...]  # in the sandbox: (".../bin/lean",) or (".../bin/lake", "env", "lean")
     version: str
-    env: dict[str, str]
 
     @classmethod
     def find(cls, *, lake: bool) -> Toolchain:
-        """The Lean toolchain on PATH, or SynthledgerError saying none is installed."""
+        """The toolchain of the ``lean`` on PATH, or SynthledgerError saying why not.
+
+        elan's ``lean`` is only a proxy: the folder bound is the toolchain that
+        ``lean --print-prefix`` names (or the one ``lean`` lies in), and only
+        when it holds bin/lean and lib/lean, so that no unrelated folder
+        around a stray ``lean`` becomes visible.
+        """
         lean = shutil.which("lean")
-        lake_path = shutil.which("lake") if lake else None
-        if lean is None or (lake and lake_path is None):
-            missing = "lean" if lean is None else "lake"
+        if lean is None:
             raise SynthledgerError(
-                f"no Lean 4 toolchain on PATH ({missing} not found): install one with elan "
+                "no Lean 4 toolchain on PATH (lean not found): install one with elan "
                 "(https://github.com/leanprover/elan) to run synthledger prove"
             )
-        directories = list(dict.fromkeys(os.path.dirname(p) for p in (lean, lake_path) if p))
-        env = {"PATH": os.pathsep.join([*directories, SAFE_PATH])}
-        elan_home = os.environ.get("ELAN_HOME") or _elan_home(lean)
-        if elan_home:
-            env["ELAN_HOME"] = elan_home
-        if "ELAN_TOOLCHAIN" in os.environ:
-            env["ELAN_TOOLCHAIN"] = os.environ["ELAN_TOOLCHAIN"]
+        folder = Tool.at("the Lean toolchain", _prefix(lean), "lean")
+        folder = replace(folder, env={"PATH": f"{folder.inside}/bin{os.pathsep}{INSIDE_PATH}"})
         version = _version(lean)
-        if lake_path is not None:
-            return cls((lake_path, "env", "lean"), f"{version}, via lake env", env)
-        return cls((lean,), version, env)
+        if lake:
+            if not os.path.isfile(os.path.join(folder.host, "bin", "lake")):
+                raise SynthledgerError(
+                    "the proof pins a lakefile, but the Lean toolchain on PATH has no lake"
+                )
+            lake_env = (f"{folder.inside}/bin/lake", "env", "lean")
+            return cls(folder, lake_env, f"{version}, via lake env")
+        return cls(folder, (f"{folder.inside}/bin/lean",), version)
 
 
-def _elan_home(lean: str) -> str | None:
-    """``~/.elan`` when ``lean`` is elan's proxy in ``~/.elan/bin``: it finds toolchains there."""
-    parent = os.path.dirname(os.path.dirname(os.path.realpath(lean)))
-    return parent if os.path.basename(parent) == ".elan" else None
+def _prefix(lean: str) -> str:
+    """The folder of the Lean toolchain that ``lean`` runs."""
+    candidates: list[str] = []
+    try:
+        proc = subprocess.run(
+            [lean, "--print-prefix"], capture_output=True, text=True, timeout=60, check=False
+        )
+        if proc.returncode == 0 and proc.stdout.strip():
+            candidates.append(proc.stdout.strip())
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    candidates.append(os.path.dirname(os.path.dirname(os.path.realpath(lean))))
+    for candidate in candidates:
+        if os.path.isfile(os.path.join(candidate, "bin", "lean")) and os.path.isdir(
+            os.path.join(candidate, "lib", "lean")
+        ):
+            return os.path.realpath(candidate)
+    raise SynthledgerError(
+        f"cannot tell which folder holds the Lean toolchain of {lean}: neither "
+        "`lean --print-prefix` nor the folder above it holds bin/lean and lib/lean"
+    )
 
 
 def _version(lean: str) -> str:
@@ -248,7 +271,7 @@ def judge(check: Check, source: str) -> tuple[str | None, list[str]]:
 
 
 def _tail(check: Check) -> list[str]:
-    lines = check.output.strip().splitlines()[-OUTPUT_LINES:]
+    lines = shown(check.output.strip().encode(), last=OUTPUT_LINES)
     return ["Lean's output (last lines):", *lines] if lines else []
 
 
@@ -294,8 +317,8 @@ def prove(
             [*toolchain.command, "-DwarningAsError=true", targets[proof.path]],
             {a.path: files[a.path] for a in inputs},
             limits,
+            tools=[toolchain.folder],
             allow_network=allow_network,
-            env=toolchain.env,
             cwd="" if project == "." else project,
         )
         runs.append(ran)
@@ -310,7 +333,7 @@ def prove(
         [
             f"command: {command} -DwarningAsError=true FILE, on a copy with #print axioms "
             "appended for each theorem",
-            f"sandbox: {runs[-1].enforcement(limits)}",
+            f"sandbox: {runs[-1].confinement.describe(limits)}",
             f"allowed axioms: {', '.join(STANDARD_AXIOMS)}",
             *account,
         ]
@@ -325,7 +348,7 @@ def prove(
         detail=detail,
         evaluated=evaluated,
         interpreter=toolchain.version,
-        network=runs[-1].network,
+        ran=runs[-1],
         limits=limits,
     )
     return Attempted(record, write(config, record, by=f"prove {paper.id}"))

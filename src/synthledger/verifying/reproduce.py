@@ -8,12 +8,14 @@ The convention, which the command's help repeats:
   artifacts, laid out as in the paper folder, from the top of that copy (so
   it opens its inputs by their artifact paths, e.g. ``artifacts/data.csv``).
   The recorded results are not in the copy;
-- a script ending in ``.py`` runs with this Python (``python -I``, isolated
-  mode: no site of the user, no PYTHON* variables); any other is executed
-  directly, so it needs a ``#!`` line;
+- a script ending in ``.py`` runs with the interpreter of this Python
+  (``python -I``, isolated mode: no site of the user, no PYTHON* variables;
+  a virtual environment's packages are not in the sandbox); any other is
+  executed directly, so it needs a ``#!`` line naming a program under /usr;
 - what the script writes to standard output is its result. It must equal
   the repro-results artifact byte for byte (same sha256); when it does not,
-  the record carries a unified diff.
+  the record carries a unified diff, its control characters escaped and its
+  length capped.
 
 Nothing runs unless every artifact matches its pinned sha256.
 """
@@ -23,18 +25,19 @@ from __future__ import annotations
 import difflib
 import hashlib
 import platform
-import sys
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.verifying.pinned import Artifact, Paper, load_paper, read_checked
-from synthledger.verifying.sandbox import Limits, Run
+from synthledger.verifying.sandbox import Limits, Run, Tool, python_interpreter
 from synthledger.verifying.sandbox import run as run_sandboxed
 from synthledger.verifying.verification_record import (
     Attempted,
     build,
     evaluated_now,
     gate_for,
+    printable,
+    shown,
     write,
 )
 
@@ -59,24 +62,34 @@ def reproduce(
     contents = read_checked(config, paper, [*inputs, results])
     evaluated = evaluated_now()
     gate = gate_for(config, METHOD, evaluated[:10])
+    tools: list[Tool] = []
     if script.path.endswith(".py"):
-        argv = [sys.executable, "-I", script.path]
+        python, executable = python_interpreter()
+        tools.append(python)
+        argv = [executable, "-I", script.path]
         interpreter = f"{platform.python_implementation()} {platform.python_version()}"
-        shown = f"python -I {script.path}"
+        command = f"python -I {script.path}"
     else:
         argv = [f"./{script.path}"]
         interpreter = _shebang(contents[script.path])
-        shown = argv[0]
+        command = argv[0]
     files = {a.path: contents[a.path] for a in inputs}
-    ran = run_sandboxed(argv, files, limits, allow_network=allow_network)
+    ran = run_sandboxed(
+        argv,
+        files,
+        limits,
+        tools=tools,
+        allow_network=allow_network,
+        executable=script.path,
+    )
     expected = contents[results.path]
     outcome, reason, account = _judge(ran, expected, results)
     detail = "\n".join(
         [
-            f"command: {shown}, in a fresh copy of the paper's artifacts of role "
+            f"command: {command}, in a fresh copy of the paper's artifacts of role "
             "repro-script, data and other",
             f"ended: {ran.describe()}",
-            f"sandbox: {ran.enforcement(limits)}",
+            f"sandbox: {ran.confinement.describe(limits)}",
             *account,
         ]
     )
@@ -90,7 +103,7 @@ def reproduce(
         detail=detail,
         evaluated=evaluated,
         interpreter=interpreter,
-        network=ran.network,
+        ran=ran,
         limits=limits,
     )
     return Attempted(record, write(config, record, by=f"reproduce {paper.id}"))
@@ -130,8 +143,8 @@ def _judge(ran: Run, expected: bytes, results: Artifact) -> tuple[str, str | Non
 def _diff(expected: bytes, produced: bytes, results: Artifact) -> list[str]:
     lines = list(
         difflib.unified_diff(
-            expected.decode("utf-8", "replace").splitlines(),
-            produced.decode("utf-8", "replace").splitlines(),
+            _lines(expected),
+            _lines(produced),
             fromfile=f"{results.path} (recorded)",
             tofile="standard output of the repro script",
             lineterm="",
@@ -141,11 +154,18 @@ def _diff(expected: bytes, produced: bytes, results: Artifact) -> list[str]:
         return ["(the texts differ only in line endings or a final newline)"]
     if len(lines) > MAX_DIFF_LINES:
         lines = [*lines[:MAX_DIFF_LINES], f"[{len(lines) - MAX_DIFF_LINES} more diff lines]"]
-    return lines
+    return [printable(line) for line in lines]
+
+
+def _lines(output: bytes) -> list[str]:
+    """Lines split at line feeds only: a carriage return or a form feed stays in its
+    line, where the diff shows it escaped."""
+    text = output.decode("utf-8", "replace").removesuffix("\n")
+    return text.split("\n") if output else []
 
 
 def _stderr_tail(ran: Run) -> list[str]:
-    lines = ran.stderr.decode("utf-8", "replace").splitlines()[-STDERR_LINES:]
+    lines = shown(ran.stderr, last=STDERR_LINES)
     return ["standard error (last lines):", *lines] if lines else []
 
 

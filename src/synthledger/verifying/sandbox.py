@@ -1,63 +1,69 @@
-"""Run one command in a sandbox: a fresh copy of its inputs, limits, and no network.
+"""Run one command in bubblewrap: its artifacts and an interpreter, nothing else of the host.
 
-What is enforced, and how (see docs/REPRODUCTION.md for the whole account):
+What the command sees and may do (docs/REPRODUCTION.md has the whole account):
 
-- a fresh temporary directory holding copies of the given files only; the
-  command starts there, with HOME and TMPDIR pointing into it;
-- a scrubbed environment: PATH, HOME, TMPDIR, LANG, LC_ALL and TZ, plus what
-  the caller adds (nothing else of the caller's environment gets through);
-- no network: new user, network, mount and PID namespaces (util-linux
-  ``unshare``); the network namespace has only a loopback device, and it is
-  down. Where no namespace can be had, :func:`run` refuses unless the caller
-  allows the network, and :attr:`Run.network` says which it was;
-- no write access outside the work directory: inside the mount namespace every
-  mount is remounted read-only, the work directory is a fresh tmpfs whose size
-  caps what the command can write in all, and every capability is dropped
-  before the command runs, so it cannot remount anything back;
-- limits: wall time (the whole process group is killed, and with it the PID
-  namespace and everything the command started, even a process that left its
-  process group), CPU seconds and address space per process (setrlimit),
-  bytes written to any one file (RLIMIT_FSIZE) and bytes on stdout and
-  stderr (the command is killed past the cap).
+- new user, PID, network, IPC, UTS and mount namespaces (Debian's
+  ``bubblewrap``); it runs as uid and gid 65534 even when the caller is root,
+  with every capability dropped, and cannot create a user namespace of its own;
+- a root file system built from nothing: the host's /usr read-only with
+  /usr/local hidden, the /bin, /lib... links or folders the host has there,
+  the interpreter's (or toolchain's) own folder read-only at /opt/NAME, a
+  fresh /proc of its own PID namespace, a read-only minimal /dev, and /work:
+  a size-capped tmpfs holding copies of the given files, the only writable
+  place. No /etc, /home, /root, /tmp, /var, nor the archive and its .git;
+- an environment of PATH, HOME and TMPDIR (/work), LANG, LC_ALL, TZ and what
+  the tool needs; bubblewrap itself starts with an empty environment and
+  reads its options from a descriptor, so /proc/1 shows neither the caller's
+  environment nor a host path;
+- no network unless ``allow_network``: the network namespace has only its
+  own loopback device, so the host's loopback services are out of reach;
+- limits: wall time (bubblewrap's process group is killed, and with it the
+  PID namespace and everything the command started), CPU seconds and address
+  space per process, bytes in any one file (util-linux ``prlimit`` inside),
+  bytes on stdout and stderr (killed past the cap), and all bytes written
+  (the tmpfs size).
 
-Not enforced: a CPU or memory budget across several processes (limits are per
-process; the wall limit bounds the whole), the number of processes, reading
-files that are readable anyway (the file system stays visible, read-only),
-and, without namespaces, anything of the file system and process confinement:
-there the command runs in its directory with the limits above, no more.
+Not enforced: a CPU or memory budget across several processes, the number of
+processes, and what the kernel shows every process (/proc/cpuinfo, the
+kernel version, the mount table, which names the host folder an interpreter
+was bound from).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import selectors
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+import sysconfig
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
+from typing import Any
 
 from synthledger.errors import SynthledgerError
 
-CONFINE = Path(__file__).with_name("confine.py")
-SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
-# Namespaces, strongest first. Without --user only root can create them.
-NAMESPACES = (
-    ("--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc"),
-    ("--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child"),
-    ("--mount", "--pid", "--fork", "--kill-child", "--mount-proc"),
-    ("--mount", "--pid", "--fork", "--kill-child"),
-)
 MiB = 1024 * 1024
 GRACE_SECONDS = 2.0  # to drain the pipes once the command has gone
 KEPT_STDERR = 64 * 1024
+PROBE_SECONDS = 20.0
+
+WORK = "/work"
+INSIDE_PATH = "/usr/bin:/bin"
+UID = GID = 65534  # nobody and nogroup on Debian and Ubuntu
+HOSTNAME = "sandbox"
+PRLIMIT = "/usr/bin/prlimit"
+TOP_LEVEL = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+INSTALL = "install Debian's or Ubuntu's bubblewrap package (apt-get install bubblewrap)"
+ENABLE = (
+    "let it create user namespaces (sysctl kernel.unprivileged_userns_clone=1; on "
+    "Ubuntu 24.04 an AppArmor profile for bwrap, see docs/REPRODUCTION.md), or run as root"
+)
 
 
 class SandboxError(SynthledgerError):
@@ -87,15 +93,81 @@ class Limits:
         )
 
 
-PROBE_LIMITS = Limits(wall_seconds=20.0)
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """A host folder holding a program the command needs (an interpreter, a toolchain),
+    shown read-only at ``inside``: at /opt/NAME, or in place when /usr holds it."""
+
+    name: str  # what it is, in the record's words: "the Python interpreter"
+    host: str  # never written to a record
+    inside: str
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def at(cls, name: str, host: str, slug: str, env: Mapping[str, str] | None = None) -> Tool:
+        real = os.path.realpath(host)
+        in_place = real == "/usr" or (
+            real.startswith("/usr/") and not (real + "/").startswith("/usr/local/")
+        )
+        return cls(name, real, real if in_place else f"/opt/{slug}", dict(env or {}))
+
+    @property
+    def bound(self) -> bool:
+        return self.inside != self.host
+
+    def path(self, host_path: str) -> str:
+        """Where ``host_path``, a file inside this tool's folder, appears in the sandbox."""
+        relative = os.path.relpath(os.path.realpath(host_path), self.host)
+        if relative.startswith(".."):
+            raise SandboxError(f"{host_path} lies outside {self.name}'s folder")
+        return str(PurePosixPath(self.inside, relative))
+
+
+@cache
+def python_interpreter() -> tuple[Tool, str]:
+    """The Python running synthledger as the sandbox shows it, and its executable there.
+
+    A virtual environment's packages are not part of it: the command gets the
+    interpreter's own standard library and site-packages.
+    """
+    executable = getattr(sys, "_base_executable", None) or sys.executable
+    tool = Tool.at("the Python interpreter", sys.base_prefix, "python")
+    libdir = sysconfig.get_config_var("LIBDIR")
+    if tool.bound and sysconfig.get_config_var("Py_ENABLE_SHARED") and isinstance(libdir, str):
+        # A shared build finds libpython by the absolute path it was built with.
+        tool = replace(tool, env={"LD_LIBRARY_PATH": tool.path(libdir)})
+    return tool, tool.path(executable)
 
 
 @dataclass(frozen=True, slots=True)
-class Isolation:
-    """What this machine allows: the ``unshare`` options that work, or why none do."""
+class Confinement:
+    """What confined a run, as its verification record states it: no host path."""
 
-    options: tuple[str, ...] | None
-    problem: str = ""
+    program: str
+    version: str
+    namespaces: tuple[str, ...]
+    uid: int
+    gid: int
+    visible: tuple[str, ...]
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "program": self.program,
+            "version": self.version,
+            "namespaces": list(self.namespaces),
+            "uid": self.uid,
+            "gid": self.gid,
+            "visible": list(self.visible),
+        }
+
+    def describe(self, limits: Limits) -> str:
+        """What the sandbox enforced, in one line."""
+        network = "network isolated" if "network" in self.namespaces else "network allowed"
+        return (
+            f"{self.program} {self.version}, uid {self.uid}, new {', '.join(self.namespaces)} "
+            f"namespaces, {network}; visible: {'; '.join(self.visible)}; "
+            f"limits: {limits.describe()}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +180,16 @@ class Run:
     stderr: bytes  # its last KEPT_STDERR bytes
     stopped: str | None  # time-limit | output-limit | memory-limit, when a limit stopped it
     seconds: float
-    network: str  # isolated | allowed
-    confined: bool  # file system read-only outside its directory, own PID namespace
-    largest_file: int = 0
-    written: int = 0
+    confinement: Confinement
 
     @property
     def succeeded(self) -> bool:
         return self.stopped is None and self.exit_status == 0
+
+    @property
+    def network(self) -> str:
+        """isolated or allowed, as the record states it."""
+        return "isolated" if "network" in self.confinement.namespaces else "allowed"
 
     def describe(self) -> str:
         """How it ended, in a sentence fragment."""
@@ -124,20 +198,6 @@ class Run:
         else:
             ended = f"exit status {self.exit_status}"
         return f"{ended} after {self.seconds:.2f} s"
-
-    def enforcement(self, limits: Limits) -> str:
-        """What the sandbox enforced for this run, in one line."""
-        network = (
-            "network isolated (new network namespace)"
-            if self.network == "isolated"
-            else "network allowed (--allow-network)"
-        )
-        files = (
-            "file system read-only outside the work directory, own PID namespace"
-            if self.confined
-            else "file system NOT confined (no mount namespace)"
-        )
-        return f"{network}; {files}; limits: {limits.describe()}"
 
 
 def _size(count: int) -> str:
@@ -151,26 +211,35 @@ def _signal_name(number: int) -> str:
         return str(number)
 
 
+@dataclass(frozen=True, slots=True)
+class Bubblewrap:
+    """The bwrap this machine has, and proof that it can create its namespaces here."""
+
+    path: str
+    version: str
+
+
 @cache
-def isolation() -> Isolation:
-    """Probe once which namespaces this machine lets us create (a real, tiny sandboxed run)."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return Isolation(None, "util-linux unshare is not on PATH")
-    problem = ""
-    for options in NAMESPACES:
-        if "--user" not in options and os.geteuid() != 0:
-            continue
-        full = (unshare, "--net", *options)
-        try:
-            probe = _run(full, [sys.executable, "-I", "-S", "-c", ""], {}, PROBE_LIMITS, {})
-        except SandboxError as exc:
-            problem = str(exc)
-            continue
-        if probe.succeeded:
-            return Isolation(full)
-        problem = f"a trial run in {' '.join(full[1:])} ended with {probe.describe()}"
-    return Isolation(None, problem or "unshare cannot create namespaces here")
+def bubblewrap() -> Bubblewrap:
+    """Find bwrap and try it once (a real, tiny sandboxed run); SandboxError says how to fix."""
+    path = shutil.which("bwrap")
+    if path is None:
+        raise SandboxError(f"bubblewrap (bwrap) is not on PATH: {INSTALL}")
+    try:
+        shown = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=PROBE_SECONDS, env={}
+        ).stdout.split()
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SandboxError(f"{path} --version failed ({exc}): {INSTALL}") from exc
+    if not os.access(PRLIMIT, os.X_OK):
+        raise SandboxError(f"util-linux prlimit is not at {PRLIMIT}: install util-linux")
+    found = Bubblewrap(path, shown[-1] if shown else "unknown")
+    trial = _start(found, ["true"], {}, Limits(wall_seconds=PROBE_SECONDS))
+    if not trial.succeeded:
+        said = trial.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = said[-1] if said else trial.describe()
+        raise SandboxError(f"bubblewrap cannot create its sandbox here ({why}): {ENABLE}")
+    return found
 
 
 def run(
@@ -178,96 +247,102 @@ def run(
     files: Mapping[str, bytes],
     limits: Limits,
     *,
+    tools: Sequence[Tool] = (),
     allow_network: bool = False,
     env: Mapping[str, str] | None = None,
     cwd: str = "",
+    executable: str = "",
 ) -> Run:
-    """Run ``argv`` in a fresh directory holding ``files`` (relative POSIX path -> bytes),
-    from its subdirectory ``cwd`` when given.
+    """Run ``argv`` in /work holding ``files`` (relative POSIX path -> bytes), from its
+    subfolder ``cwd`` when given, with ``tools`` visible read-only.
 
-    Refuses (SandboxError, nothing run) when no network namespace can be had
-    and ``allow_network`` is False.
+    ``executable`` names the file among ``files`` to mark executable. Raises
+    SandboxError, with nothing run, where bubblewrap is missing or cannot
+    create its namespaces.
     """
-    found = isolation()
-    if found.options is None:
-        if not allow_network:
-            raise SandboxError(
-                f"no network namespace can be created here ({found.problem}), so the "
-                "command would run with network access and without file system "
-                "confinement; refusing. Pass --allow-network to run it anyway: the "
-                "record will say the network was allowed"
-            )
-        prefix: tuple[str, ...] = ()
-    elif allow_network:
-        prefix = tuple(option for option in found.options if option != "--net")
-    else:
-        prefix = found.options
-    return _run(prefix, argv, files, limits, dict(env or {}), allow_network=allow_network, cwd=cwd)
+    return _start(
+        bubblewrap(),
+        argv,
+        files,
+        limits,
+        tools=tools,
+        env=env or {},
+        allow_network=allow_network,
+        cwd=cwd,
+        executable=executable,
+    )
 
 
-def _run(
-    prefix: Sequence[str],
+def _start(
+    found: Bubblewrap,
     argv: Sequence[str],
     files: Mapping[str, bytes],
     limits: Limits,
-    env: dict[str, str],
     *,
+    tools: Sequence[Tool] = (),
+    env: Mapping[str, str] | None = None,
     allow_network: bool = False,
     cwd: str = "",
+    executable: str = "",
 ) -> Run:
-    confined = bool(prefix)
-    with tempfile.TemporaryDirectory(prefix="synthledger-sandbox-") as temporary:
-        top = Path(temporary)
-        inputs, work = top / "in", top / "work"
-        work.mkdir(mode=0o700)
-        inputs.mkdir()
-        for relative, content in files.items():
-            target = inputs.joinpath(*PurePosixPath(relative).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            if relative == argv[0].removeprefix("./"):
-                target.chmod(0o755)
-        environment = {
-            "PATH": SAFE_PATH,
-            "HOME": str(work),
-            "TMPDIR": str(work),
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "TZ": "UTC",
-            **env,
-        }
-        read_fd, write_fd = os.pipe()
-        spec = {
-            "inputs": str(inputs),
-            "work": str(work),
-            "cwd": str(work.joinpath(*PurePosixPath(cwd).parts)),
-            "confine": confined,
-            # A page of room per file copied in, then the output budget.
-            "work_bytes": sum(len(c) + 4096 for c in files.values()) + limits.output_bytes,
-            "argv": list(argv),
-            "env": environment,
-            "limits": limits.as_record(),
-            "report_fd": write_fd,
-        }
-        command = [*prefix, sys.executable, "-I", "-S", str(CONFINE), json.dumps(spec)]
-        try:
-            outcome = _supervise(command, environment, write_fd, read_fd, limits)
-        finally:
-            os.close(read_fd)
-        stdout, stderr, stopped, seconds, report = outcome
-    if "setup_error" in report:
-        raise SandboxError(f"the sandbox could not be set up: {report['setup_error']}")
-    if not report and stopped is None:
-        raise SandboxError(
-            "the sandbox ended without a report: " + stderr.decode("utf-8", "replace").strip()
-        )
-    largest, written = int(report.get("largest", 0)), int(report.get("total", 0))
+    namespaces = ["user", "mount", "pid", "ipc", "uts"] + ([] if allow_network else ["network"])
+    options = [
+        *("--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts"),
+        *(() if allow_network else ("--unshare-net",)),
+        *("--unshare-cgroup-try", "--disable-userns"),
+        *("--uid", str(UID), "--gid", str(GID), "--hostname", HOSTNAME),
+        *("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"),
+    ]
+    environment = {
+        "PATH": INSIDE_PATH,
+        "HOME": WORK,
+        "TMPDIR": WORK,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TZ": "UTC",
+        **{k: v for tool in tools for k, v in tool.env.items()},
+        **(env or {}),
+    }
+    for name, value in environment.items():
+        options += ["--setenv", name, value]
+    # A page of room per file copied in, then the output budget.
+    work_bytes = sum(len(c) + 4096 for c in files.values()) + limits.output_bytes
+    mounts, visible = _root(tools, work_bytes)
+    descriptors: list[int] = []
+    try:
+        copies = _copies(files, executable, descriptors)
+        start = str(PurePosixPath(WORK, *PurePosixPath(cwd).parts))
+        options += [*mounts, *copies, "--chdir", start, "--remount-ro", "/"]
+        descriptors.append(_memfd("bwrap-options", b"".join(o.encode() + b"\0" for o in options)))
+        command = [
+            found.path,
+            "--args",
+            str(descriptors[-1]),
+            "--",
+            PRLIMIT,
+            f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 1}",  # SIGXCPU, then SIGKILL
+            f"--as={limits.memory_bytes}:{limits.memory_bytes}",
+            f"--fsize={limits.output_bytes}:{limits.output_bytes}",
+            "--core=0:0",
+            *argv,
+        ]
+        status, stdout, stderr, stopped, seconds, cpu = _supervise(command, descriptors, limits)
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
+    confinement = Confinement("bubblewrap", found.version, tuple(namespaces), UID, GID, visible)
     exit_status: int | None = None
     signal_number: int | None = int(signal.SIGKILL)  # when the supervisor killed it
     if stopped is None:
-        exit_status = _number(report.get("exit"))
-        signal_number = _number(report.get("signal"))
-        stopped = _limit_hit(report, stderr, sum(len(c) for c in files.values()), limits)
+        # bwrap exits with the command's status, or 128 + the signal that ended it.
+        if status < 0:
+            signal_number = -status
+        elif status > 128 and status - 128 < signal.NSIG:
+            signal_number = status - 128
+        else:
+            exit_status, signal_number = status, None
+        if exit_status != 0:  # a command that succeeded was stopped by nothing
+            stopped = _limit_hit(signal_number, cpu, stderr, limits)
     return Run(
         exit_status=exit_status,
         signal=signal_number,
@@ -275,36 +350,76 @@ def _run(
         stderr=stderr[-KEPT_STDERR:],
         stopped=stopped,
         seconds=seconds,
-        network="allowed" if allow_network or not confined else "isolated",
-        confined=confined,
-        largest_file=largest,
-        written=written,
+        confinement=confinement,
     )
 
 
-def _number(value: int | float | str | None) -> int | None:
-    return value if isinstance(value, int) else None
+def _root(tools: Sequence[Tool], work_bytes: int) -> tuple[list[str], tuple[str, ...]]:
+    """bwrap's options for the root file system, and what they make visible."""
+    mounts = ["--ro-bind", "/usr", "/usr"]
+    visible = ["/usr read-only: the operating system's programs and libraries"]
+    if os.path.isdir("/usr/local"):
+        mounts += ["--tmpfs", "/usr/local", "--remount-ro", "/usr/local"]
+        visible[0] += ", /usr/local hidden"
+    for name in TOP_LEVEL:
+        host = f"/{name}"
+        if os.path.islink(host):
+            target = os.readlink(host)
+            mounts += ["--symlink", target, host]
+            visible.append(f"{host} -> {target}")
+        elif os.path.isdir(host):
+            mounts += ["--ro-bind", host, host]
+            visible.append(f"{host} read-only")
+    for tool in tools:
+        if tool.bound:
+            mounts += ["--ro-bind", tool.host, tool.inside]
+        visible.append(f"{tool.inside} read-only: {tool.name}")
+    mounts += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
+    mounts += ["--perms", "0700", "--size", str(work_bytes), "--tmpfs", WORK]
+    visible += [
+        "/proc: the sandbox's own processes",
+        "/dev read-only: null, zero, full, random, urandom, tty, pts",
+        f"{WORK} writable: a tmpfs of {_size(work_bytes)} holding copies of the artifacts",
+    ]
+    return mounts, tuple(dict.fromkeys(visible))
 
 
-def _limit_hit(
-    report: Mapping[str, int | float | str], stderr: bytes, inputs: int, limits: Limits
-) -> str | None:
+def _copies(files: Mapping[str, bytes], executable: str, descriptors: list[int]) -> list[str]:
+    """bwrap's options that copy ``files`` into the work directory, each from a memfd."""
+    options: list[str] = []
+    folders: set[PurePosixPath] = set()
+    for relative, content in sorted(files.items()):
+        target = PurePosixPath(WORK, *PurePosixPath(relative).parts)
+        for folder in reversed(target.parents[:-2]):  # below /work
+            if folder not in folders:
+                folders.add(folder)
+                options += ["--perms", "0755", "--dir", str(folder)]
+        descriptors.append(_memfd(relative, content))
+        mode = "0755" if relative == executable else "0644"
+        options += ["--perms", mode, "--file", str(descriptors[-1]), str(target)]
+    return options
+
+
+def _memfd(name: str, content: bytes) -> int:
+    descriptor = os.memfd_create(name, 0)  # inherited by bwrap, which reads it
+    view = memoryview(content)
+    while view:
+        view = view[os.write(descriptor, view) :]
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    return descriptor
+
+
+def _limit_hit(signal_number: int | None, cpu: float, stderr: bytes, limits: Limits) -> str | None:
     """Which limit stopped a command that the supervisor did not have to kill."""
-    signal_number = report.get("signal")
-    cpu = report.get("cpu", 0.0)
-    largest, written = int(report.get("largest", 0)), int(report.get("total", 0)) - inputs
     tail = stderr[-4096:]
     if signal_number == signal.SIGXCPU or (
-        signal_number == signal.SIGKILL
-        and isinstance(cpu, (int, float))
-        and cpu >= limits.cpu_seconds - 0.5
+        signal_number == signal.SIGKILL and cpu >= limits.cpu_seconds - 0.5
     ):
         return "time-limit"  # CPU: SIGXCPU at the soft limit, SIGKILL a second later
     if (
         signal_number == signal.SIGXFSZ
-        or largest >= limits.output_bytes
-        or written >= limits.output_bytes
         or b"No space left on device" in tail
+        or b"File too large" in tail
     ):
         return "output-limit"
     if b"MemoryError" in tail or b"Cannot allocate memory" in tail or b"out of memory" in tail:
@@ -313,16 +428,14 @@ def _limit_hit(
 
 
 def _supervise(
-    command: Sequence[str],
-    env: Mapping[str, str],
-    write_fd: int,
-    read_fd: int,
-    limits: Limits,
-) -> tuple[bytes, bytes, str | None, float, dict[str, int | float | str]]:
-    """Run ``command`` in a new session; kill its whole group at the wall or output limit.
+    command: Sequence[str], descriptors: Sequence[int], limits: Limits
+) -> tuple[int, bytes, bytes, str | None, float, float]:
+    """Run ``command`` (bwrap) in a new process group; kill the group at the wall or
+    output limit.
 
-    Returns stdout, stderr, the limit the supervisor enforced (if any), the
-    seconds it ran and the confine report.
+    Returns its exit status (negative: the signal), stdout, stderr, the limit
+    the supervisor enforced (if any), the seconds it ran and the CPU seconds
+    it and everything it waited for used.
     """
     started = time.monotonic()
     try:
@@ -331,14 +444,12 @@ def _supervise(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=dict(env),
-            pass_fds=(write_fd,),
+            env={},
+            pass_fds=tuple(descriptors),
             start_new_session=True,
         )
     except OSError as exc:
-        raise SandboxError(f"cannot start the sandbox: {exc.strerror}") from exc
-    finally:
-        os.close(write_fd)
+        raise SandboxError(f"cannot start bubblewrap: {exc.strerror}") from exc
     assert process.stdout is not None and process.stderr is not None
     out, err = process.stdout.fileno(), process.stderr.fileno()
     chunks: dict[int, list[bytes]] = {out: [], err: []}
@@ -350,12 +461,14 @@ def _supervise(
     deadline = started + limits.wall_seconds
     stopped: str | None = None
     gone_at: float | None = None
+    status: int | None = None
+    cpu = 0.0
     try:
         while selector.get_map():
             now = time.monotonic()
-            if gone_at is None and process.poll() is not None:
-                gone_at = now
-                _kill_group(process.pid)  # what it left behind, outside a PID namespace
+            if status is None and (waited := _reap(process.pid)) is not None:
+                status, cpu = waited
+                gone_at = gone_at or now
             elif gone_at is None and now >= deadline:
                 stopped, gone_at = "time-limit", now
                 _kill_group(process.pid)
@@ -379,28 +492,27 @@ def _supervise(
     finally:
         selector.close()
         _kill_group(process.pid)
-        process.wait()
+        if status is None:
+            _, raw, usage = os.wait4(process.pid, 0)
+            status, cpu = _decode(raw), usage.ru_utime + usage.ru_stime
+        process.returncode = status
         process.stdout.close()
         process.stderr.close()
     seconds = time.monotonic() - started
     stdout, stderr = b"".join(chunks[out]), b"".join(chunks[err])
-    return stdout[: limits.output_bytes], stderr, stopped, seconds, _report(read_fd)
+    return status, stdout[: limits.output_bytes], stderr, stopped, seconds, cpu
 
 
-def _report(read_fd: int) -> dict[str, int | float | str]:
-    """The confine report, once every writer has gone."""
-    os.set_blocking(read_fd, False)
-    raw = b""
-    try:
-        while block := os.read(read_fd, 65536):
-            raw += block
-    except BlockingIOError:
-        pass
-    try:
-        report = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return report if isinstance(report, dict) else {}
+def _reap(pid: int) -> tuple[int, float] | None:
+    """(status, CPU seconds) once bwrap has ended, else None; never blocks."""
+    waited, raw, usage = os.wait4(pid, os.WNOHANG)
+    if waited == 0:
+        return None
+    return _decode(raw), usage.ru_utime + usage.ru_stime
+
+
+def _decode(raw: int) -> int:
+    return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
 
 
 def _kill_group(pid: int) -> None:

@@ -1,4 +1,4 @@
-"""Writing a verification record (verification-record-v1): a new file, never an edit.
+"""Writing a verification record (verification-record-v2): a new file, never an edit.
 
 The id is ``<UTC date>-<repro|proof>-<8 random hex digits>``: two contributors
 checking the same paper on the same day do not collide, and the file is
@@ -24,11 +24,12 @@ from synthledger.files import write_atomic
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes, load_file
 from synthledger.verifying.pinned import Artifact
-from synthledger.verifying.sandbox import Limits
+from synthledger.verifying.sandbox import Limits, Run
 
-CONTRACT = "verification-record-v1"
+CONTRACT = "verification-record-v2"
 METHOD_WORDS = {"sandbox-reproduction": "repro", "formal-proof": "proof"}
 MAX_DETAIL_LINES = 400
+MAX_LINE_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
@@ -97,7 +98,7 @@ def build(
     detail: str,
     evaluated: str,
     interpreter: str,
-    network: str,
+    ran: Run,
     limits: Limits,
 ) -> dict[str, Any]:
     """The record as data, in the order it is written."""
@@ -117,7 +118,8 @@ def build(
     record["environment"] = {
         "interpreter": interpreter,
         "platform": this_platform(),
-        "network": network,
+        "network": ran.network,
+        "sandbox": ran.confinement.as_record(),
         "limits": limits.as_record(),
     }
     return record
@@ -156,6 +158,30 @@ def render(record: dict[str, Any], *, by: str) -> str:
     )
     body = yaml.dump(record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
     return header + body
+
+
+def shown(output: bytes, *, last: int | None = None) -> list[str]:
+    """What a run printed, as lines a record may carry (see :func:`printable`); only
+    the ``last`` lines when given."""
+    lines = output.decode("utf-8", "replace").rstrip("\n").split("\n") if output else []
+    if last is not None:
+        lines = lines[-last:] if last else []
+    return [printable(line) for line in lines]
+
+
+def printable(line: str) -> str:
+    """``line`` with its control characters but tabs escaped as \\xNN or \\uNNNN and
+    cut at MAX_LINE_CHARS. The command chose these characters: they must not be
+    able to break a line, rewrite a terminal, or fill a record."""
+    line = _CONTROL.sub(_escape, line)
+    if len(line) > MAX_LINE_CHARS:
+        line = f"{line[:MAX_LINE_CHARS]}[{len(line) - MAX_LINE_CHARS} more characters]"
+    return line
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _tidy(text: str) -> str:

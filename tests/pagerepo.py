@@ -19,7 +19,8 @@ from archive import Archive, dump, synthesis_data
 from gitrepo import REPO_ROOT, GitRepo
 from synthledger.config import load_config
 from synthledger.ledger.git import git_blob_hash
-from synthledger.publishing.page import Pages, read_pages
+from synthledger.publishing.model import Pages
+from synthledger.publishing.page import read_pages
 
 SEED_000 = "5291ede05b044497"
 SEED_003 = "ff1b47c123e856ad"

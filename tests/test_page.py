@@ -19,7 +19,8 @@ from pagerepo import (
 )
 from synthledger.config import load_config
 from synthledger.errors import SynthledgerError
-from synthledger.publishing.page import BAD, GOOD, NEUTRAL, WARN, Page, Table, read_pages
+from synthledger.publishing.model import BAD, GOOD, NEUTRAL, WARN, Page, Table
+from synthledger.publishing.page import read_pages
 
 
 @pytest.fixture(autouse=True)

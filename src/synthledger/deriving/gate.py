@@ -6,9 +6,19 @@ code and a sentence that reads like the published pages.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+
+class GateStatus(enum.StrEnum):
+    """What a gate says of a paper, in the words of the public pages."""
+
+    VERIFIED = "Verified"
+    FAILED = "Failed"
+    UNVERIFIED = "Unverified"
+
 
 # The artifact roles each verification method needs, by method.
 REQUIRED_ROLES: dict[str, frozenset[str]] = {
@@ -45,7 +55,7 @@ class Attempt:
 class Verdict:
     gate: str
     name: str
-    status: str  # Verified | Failed | Unverified
+    status: GateStatus
     reason_code: str
     reason: str
     evaluated: str
@@ -80,7 +90,7 @@ def verdict(
     short, activated = gate["short_name"], gate["activated"]
     mine = [a for a in attempts if a.gate == gate["id"]]
 
-    def made(status: str, code: str, reason: str, attempt: Attempt | None = None) -> Verdict:
+    def made(status: GateStatus, code: str, reason: str, attempt: Attempt | None = None) -> Verdict:
         when = attempt.committed if attempt is not None else evaluated
         return Verdict(
             gate["id"], gate["name"], status, code, reason, when, attempt.id if attempt else None
@@ -92,7 +102,7 @@ def verdict(
         if latest.outcome == "verified" and latest.artifacts_match:
             how = "formal proof" if latest.method == "formal-proof" else "sandbox reproduction"
             return made(
-                "Verified",
+                GateStatus.VERIFIED,
                 "verified",
                 f"{short} passed by {how} (verification {latest.id}); "
                 "its artifacts match their recorded hashes.",
@@ -100,7 +110,7 @@ def verdict(
             )
         if latest.outcome == "verified":
             return made(
-                "Unverified",
+                GateStatus.UNVERIFIED,
                 "artifact-changed",
                 f"Verification {latest.id} passed, but its artifacts no longer match what the "
                 "paper pins, or lack what its method needs, so it does not count.",
@@ -109,27 +119,27 @@ def verdict(
         sentence = FAILURE_SENTENCES.get(latest.reason or "", "the check failed")
         earlier = f" An earlier attempt ({passed[-1].id}) had passed." if passed else ""
         return made(
-            "Failed",
+            GateStatus.FAILED,
             latest.reason or "failed",
             f"The latest {short} attempt ({latest.id}) failed: {sentence}.{earlier}",
             latest,
         )
     if published_before_gate:
         return made(
-            "Unverified",
+            GateStatus.UNVERIFIED,
             "predates-gate",
             f"Published before the {short} verification pipeline was activated ({activated}). "
             "No formal proof or sandbox reproduction has been attempted for this record.",
         )
     if not has_attachable_artifacts(view):
         return made(
-            "Unverified",
+            GateStatus.UNVERIFIED,
             "no-artifact",
             f"No Lean 4 proof source, or repro script and results, is attached, so {short} "
             "cannot be attempted for this record.",
         )
     return made(
-        "Unverified",
+        GateStatus.UNVERIFIED,
         "no-attempt",
         f"Its artifacts are attached, but no formal proof or sandbox reproduction has been "
         f"attempted for this record yet ({short}).",

@@ -18,13 +18,15 @@ import orjson
 from synthledger.deriving.gate import (
     REQUIRED_ROLES,
     Attempt,
+    GateStatus,
     Verdict,
     has_attachable_artifacts,
     verdict,
 )
+from synthledger.deriving.level import verification_level
 from synthledger.deriving.quality import dimensions, tier
 from synthledger.deriving.status import correction_status
-from synthledger.deriving.view import Amendment, current_view, listed_claims, policy_in_force
+from synthledger.deriving.view import Amendment, current_view, policy_in_force
 from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding, Severity
 from synthledger.layout import CONTRACT_FAMILY, FileKind
@@ -32,12 +34,6 @@ from synthledger.ledger.snapshot import Entry, Snapshot, paused_cycle_collection
 from synthledger.reading.contracts import Contracts
 
 CONTRACT = "paper-manifest-v1.1"
-LEVEL_LABELS = {
-    "L1": "Self-declared",
-    "L2": "Source-grounded claims",
-    "L3": "Independently reproduced",
-    "L4": "External archival record",
-}
 
 
 @dataclass
@@ -260,11 +256,11 @@ def _manifest(
         "dimensions": {
             name: dimension.as_dict()
             for name, dimension in dimensions(
-                view, gate_verified=gate is not None and gate.status == "Verified"
+                view, gate_verified=gate is not None and gate.status is GateStatus.VERIFIED
             ).items()
         },
         "gate": gate.as_dict() if gate else None,
-        "verification_level": _verification_level(view, gate),
+        "verification_level": verification_level(view, gate),
         "provenance": _provenance(view, synthesis),
         "claims": _claims(view, corrections, status.in_force),
         "contracts": {
@@ -381,19 +377,6 @@ def _attempt(entry: Entry, view: dict[str, Any]) -> Attempt:
         match,
         entry.published,
     )
-
-
-def _verification_level(view: dict[str, Any], gate: Verdict | None) -> dict[str, Any]:
-    declared = view.get("verification_level")
-    if gate is not None and gate.status == "Verified":
-        level = "L3"
-    elif declared:
-        level = declared["level"]
-    elif any(c.get("verified") for c in listed_claims(view)):
-        level = "L2"
-    else:
-        level = "L1"
-    return {"level": level, "label": LEVEL_LABELS[level], "declared": declared}
 
 
 def _provenance(view: dict[str, Any], synthesis: Entry) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from synthledger.publishing.page import BAD, GOOD, NEUTRAL, WARN, Page, Row
-from synthledger.publishing.page import Table as Section
+from synthledger.publishing.model import BAD, GOOD, NEUTRAL, WARN, Page, Row
+from synthledger.publishing.model import Table as Section
 
 TONE_STYLES = {GOOD: "bold green", WARN: "bold yellow", BAD: "bold red", NEUTRAL: "bold cyan"}
 

@@ -21,26 +21,29 @@ import jinja2
 
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import dumps
+from synthledger.deriving.quality import Level
+from synthledger.deriving.status import Status
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 from synthledger.ledger.git import stream_blobs
 from synthledger.ledger.snapshot import utc
-from synthledger.publishing.page import DIMENSION_LABELS, Event, Pages
+from synthledger.publishing.model import DIMENSION_LABELS, Event, Pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_FILES = ("site.css", "filter.js")
 # Marks a directory as a site this command built, so that a rebuild may clear it.
 MARKER = ".synthledger-site"
 MARKER_TEXT = "Built by synthledger site; the next build replaces this directory's contents.\n"
-LEVELS = ("HIGH", "MEDIUM", "LOW")
+LEVELS = tuple(Level)
+# The index's status filter, mildest first.
 STATUS_ORDER = (
-    "CURRENT",
-    "CORRECTED",
-    "SUPERSEDED",
-    "UNDER-CONCERN",
-    "PARTIALLY-RETRACTED",
-    "RETRACTED",
-    "WITHDRAWN",
+    Status.CURRENT,
+    Status.CORRECTED,
+    Status.SUPERSEDED,
+    Status.UNDER_CONCERN,
+    Status.PARTIALLY_RETRACTED,
+    Status.RETRACTED,
+    Status.WITHDRAWN,
 )
 
 

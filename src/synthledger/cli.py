@@ -58,6 +58,7 @@ COMMANDS: dict[str, Command] = {
         "synthledger.commands.reproduce", "re-run a paper's repro script in a sandbox (Gate 2)"
     ),
     "prove": Command("synthledger.commands.prove", "type-check a paper's Lean 4 proof (Gate 2)"),
+    "rules": Command("synthledger.commands.rules", "list every rule id, its severity and meaning"),
 }
 
 DEBUG_VARIABLE = "SYNTHLEDGER_DEBUG"

@@ -13,7 +13,6 @@ from synthledger.checking.rules.base import Hit, RecordContext, rule
 from synthledger.deriving.gate import REQUIRED_ROLES
 from synthledger.deriving.patching import PatchFailure, apply_patch
 from synthledger.deriving.view import corrections_in_issue_order
-from synthledger.findings import Severity
 from synthledger.layout import FileKind
 
 WITH_ARTIFACTS = (FileKind.SYNTHESIS, FileKind.VERIFICATION)
@@ -63,12 +62,7 @@ def symlink_on_the_way(folder: str, relative: str) -> str | None:
     return None
 
 
-@rule(
-    "SL501",
-    Severity.ERROR,
-    WITH_ARTIFACTS,
-    "an artifact path is relative and stays inside the paper folder",
-)
+@rule("SL501", WITH_ARTIFACTS)
 def inside_folder(ctx: RecordContext) -> Iterator[Hit]:
     for index, entry in _artifacts(ctx.data):
         path = entry.get("path")
@@ -80,12 +74,7 @@ def inside_folder(ctx: RecordContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "SL502",
-    Severity.ERROR,
-    WITH_ARTIFACTS,
-    "an artifact is a regular file, not a symlink",
-)
+@rule("SL502", WITH_ARTIFACTS)
 def not_symlink(ctx: RecordContext) -> Iterator[Hit]:
     folder = str(ctx.archive.path(ctx.folder))
     for index, path, _ in _inside(ctx):
@@ -98,12 +87,7 @@ def not_symlink(ctx: RecordContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "SL503",
-    Severity.ERROR,
-    WITH_ARTIFACTS,
-    "an artifact exists",
-)
+@rule("SL503", WITH_ARTIFACTS)
 def exists(ctx: RecordContext) -> Iterator[Hit]:
     for index, path, full in _inside(ctx):
         if not os.path.lexists(full):
@@ -115,12 +99,7 @@ def exists(ctx: RecordContext) -> Iterator[Hit]:
             yield Hit(("artifacts", index, "path"), f"artifact {path!r} is not a regular file")
 
 
-@rule(
-    "SL504",
-    Severity.ERROR,
-    WITH_ARTIFACTS,
-    "an artifact matches its sha256",
-)
+@rule("SL504", WITH_ARTIFACTS)
 def matches_hash(ctx: RecordContext) -> Iterator[Hit]:
     folder = str(ctx.archive.path(ctx.folder))
     artifacts = ctx.data.get("artifacts", [])
@@ -140,12 +119,7 @@ def matches_hash(ctx: RecordContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "SL505",
-    Severity.ERROR,
-    [FileKind.VERIFICATION],
-    "a verified outcome names the artifacts that prove it",
-)
+@rule("SL505", [FileKind.VERIFICATION])
 def verified_has_artifacts(ctx: RecordContext) -> Iterator[Hit]:
     if ctx.data.get("outcome") != "verified":
         return
@@ -163,12 +137,7 @@ def verified_has_artifacts(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "SL506",
-    Severity.ERROR,
-    [FileKind.SYNTHESIS],
-    "the report artifact and import source are listed artifacts",
-)
+@rule("SL506", [FileKind.SYNTHESIS])
 def named_artifacts_listed(ctx: RecordContext) -> Iterator[Hit]:
     listed = {entry.get("path") for _, entry in _artifacts(ctx.data)}
     provenance = ctx.data.get("provenance")
@@ -193,12 +162,7 @@ def named_artifacts_listed(ctx: RecordContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "SL507",
-    Severity.ERROR,
-    [FileKind.VERIFICATION],
-    "a verified outcome rests on artifacts the paper pins, with the same sha256",
-)
+@rule("SL507", [FileKind.VERIFICATION])
 def verified_artifacts_pinned(ctx: RecordContext) -> Iterator[Hit]:
     if ctx.data.get("outcome") != "verified":
         return

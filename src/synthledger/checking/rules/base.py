@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from synthledger.catalogue import info
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
 from synthledger.layout import ArchiveFile, FileKind, classify
@@ -37,13 +38,13 @@ class Rule(NamedTuple):
 RULES: list[Rule] = []
 
 
-def rule(
-    rule_id: str, severity: Severity, kinds: Iterable[FileKind], summary: str
-) -> Callable[[Check], Check]:
-    """Register ``check`` under ``rule_id`` for records of ``kinds``."""
+def rule(rule_id: str, kinds: Iterable[FileKind]) -> Callable[[Check], Check]:
+    """Register ``check`` under ``rule_id`` for records of ``kinds``; its severity and
+    summary are the catalogue's."""
+    entry = info(rule_id)
 
     def register(check: Check) -> Check:
-        RULES.append(Rule(rule_id, severity, frozenset(kinds), summary, check))
+        RULES.append(Rule(rule_id, entry.severity, frozenset(kinds), entry.summary, check))
         return check
 
     return register

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from synthledger.checking.rules.base import Hit, RecordContext, rule
-from synthledger.findings import Severity
 from synthledger.layout import FileKind
 
 
@@ -18,12 +17,7 @@ def listed_claims(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-@rule(
-    "SL302",
-    Severity.ERROR,
-    [FileKind.SYNTHESIS],
-    "stated claim counts agree with the listed claims",
-)
+@rule("SL302", [FileKind.SYNTHESIS])
 def counts_agree(ctx: RecordContext) -> Iterator[Hit]:
     claims = ctx.data.get("claims")
     if not isinstance(claims, dict):
@@ -53,7 +47,7 @@ def counts_agree(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule("SL303", Severity.ERROR, [FileKind.SYNTHESIS], "claim and reference ids are unique")
+@rule("SL303", [FileKind.SYNTHESIS])
 def ids_unique(ctx: RecordContext) -> Iterator[Hit]:
     for section, entries in (
         ("claims", listed_claims(ctx.data)),
@@ -77,7 +71,7 @@ def ids_unique(ctx: RecordContext) -> Iterator[Hit]:
                 seen[entry_id] = index
 
 
-@rule("SL301", Severity.ERROR, [FileKind.SYNTHESIS], "every reference a claim cites is listed")
+@rule("SL301", [FileKind.SYNTHESIS])
 def claim_references_resolve(ctx: RecordContext) -> Iterator[Hit]:
     references = ctx.data.get("references")
     known = {

@@ -17,7 +17,6 @@ from synthledger.deriving.view import (
     issue_key,
     listed_claims,
 )
-from synthledger.findings import Severity
 from synthledger.layout import FileKind
 from synthledger.ledger.git import git_blob_hash
 from synthledger.reading.document import Document
@@ -59,7 +58,7 @@ def _view_before(target: Document, earlier: list[Issued]) -> View:
     return current_view(target.data, [issued.amendment for issued in earlier])
 
 
-@rule("SL401", Severity.ERROR, KIND, "a correction's target exists")
+@rule("SL401", KIND)
 def target_exists(ctx: RecordContext) -> Iterator[Hit]:
     path = _target_path(ctx)
     if path is not None and not ctx.archive.path(path).is_file():
@@ -70,7 +69,7 @@ def target_exists(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule("SL405", Severity.ERROR, KIND, "the target is the version the correction was written against")
+@rule("SL405", KIND)
 def target_blob_matches(ctx: RecordContext) -> Iterator[Hit]:
     path, target = _target_path(ctx), ctx.data.get("target")
     if path is None or not isinstance(target, dict) or not isinstance(target.get("blob"), str):
@@ -89,7 +88,7 @@ def target_blob_matches(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule("SL402", Severity.ERROR, KIND, "the patch applies and leaves the target valid")
+@rule("SL402", KIND)
 def patch_applies(ctx: RecordContext) -> Iterator[Hit]:
     target, operations = _target(ctx), ctx.data.get("patch")
     if target is None or not isinstance(operations, list):
@@ -118,7 +117,7 @@ def patch_applies(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule("SL404", Severity.ERROR, KIND, "what a correction names exists")
+@rule("SL404", KIND)
 def named_things_exist(ctx: RecordContext) -> Iterator[Hit]:
     target = _target(ctx)
     withdrawn = ctx.data.get("withdraws_claims")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from synthledger.checking.rules.base import Hit, RecordContext, rule
 from synthledger.deriving.subject import shared_share, substance
 from synthledger.deriving.view import listed_claims
-from synthledger.findings import Severity
 from synthledger.layout import FileKind
 
 # A synthesis on-topic shares well over half of its question's subject terms;
@@ -22,12 +21,7 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
-@rule(
-    "SL601",
-    Severity.WARNING,
-    [FileKind.SYNTHESIS],
-    "the abstract is about the research question",
-)
+@rule("SL601", [FileKind.SYNTHESIS])
 def abstract_on_topic(ctx: RecordContext) -> Iterator[Hit]:
     question, abstract = ctx.data.get("research_question"), ctx.data.get("abstract")
     if not isinstance(question, str) or not isinstance(abstract, str):
@@ -43,12 +37,7 @@ def abstract_on_topic(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "SL602",
-    Severity.WARNING,
-    [FileKind.SYNTHESIS],
-    "the claims are about the research question",
-)
+@rule("SL602", [FileKind.SYNTHESIS])
 def claims_on_topic(ctx: RecordContext) -> Iterator[Hit]:
     question = ctx.data.get("research_question")
     texts = [c["text"] for c in listed_claims(ctx.data) if isinstance(c.get("text"), str)]
@@ -63,12 +52,7 @@ def claims_on_topic(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "SL603",
-    Severity.WARNING,
-    [FileKind.SYNTHESIS],
-    "claim texts end as sentences, not cut off mid-word",
-)
+@rule("SL603", [FileKind.SYNTHESIS])
 def claim_not_cut_off(ctx: RecordContext) -> Iterator[Hit]:
     for index, claim in enumerate(listed_claims(ctx.data)):
         text = claim.get("text")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from synthledger.checking.rules.base import Hit, RecordContext, rule
-from synthledger.findings import Severity
 from synthledger.layout import FileKind
 
 NAMED_BY_FILE = (FileKind.CORRECTION, FileKind.VERIFICATION, FileKind.POLICY)
 
 
-@rule("SL201", Severity.ERROR, [FileKind.SYNTHESIS], "the id equals the paper folder's name")
+@rule("SL201", [FileKind.SYNTHESIS])
 def id_matches_folder(ctx: RecordContext) -> Iterator[Hit]:
     record_id = ctx.data.get("id")
     if isinstance(record_id, str) and record_id != ctx.file.paper:
@@ -22,7 +21,7 @@ def id_matches_folder(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule("SL201", Severity.ERROR, NAMED_BY_FILE, "the id equals the file name")
+@rule("SL201", NAMED_BY_FILE)
 def id_matches_file_name(ctx: RecordContext) -> Iterator[Hit]:
     record_id = ctx.data.get("id")
     if isinstance(record_id, str) and record_id != ctx.file.stem:
@@ -33,7 +32,7 @@ def id_matches_file_name(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule("SL202", Severity.ERROR, [FileKind.SYNTHESIS], "paper ids are unique, ignoring case")
+@rule("SL202", [FileKind.SYNTHESIS])
 def id_unique_ignoring_case(ctx: RecordContext) -> Iterator[Hit]:
     folder = ctx.file.paper or ""
     clashes = ctx.archive.same_ignoring_case(folder)
@@ -46,7 +45,7 @@ def id_unique_ignoring_case(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule("SL204", Severity.ERROR, [FileKind.POLICY], "a policy file is named <effective date>-<slug>")
+@rule("SL204", [FileKind.POLICY])
 def policy_named_by_date(ctx: RecordContext) -> Iterator[Hit]:
     effective = ctx.data.get("effective")
     if isinstance(effective, str) and not ctx.file.stem.startswith(f"{effective}-"):
@@ -57,12 +56,7 @@ def policy_named_by_date(ctx: RecordContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "SL205",
-    Severity.ERROR,
-    [FileKind.CORRECTION, FileKind.VERIFICATION],
-    "a correction or verification sits in the folder of the paper it is about",
-)
+@rule("SL205", [FileKind.CORRECTION, FileKind.VERIFICATION])
 def about_own_paper(ctx: RecordContext) -> Iterator[Hit]:
     if ctx.file.kind is FileKind.CORRECTION:
         target = ctx.data.get("target")

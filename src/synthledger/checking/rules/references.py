@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from synthledger.checking.rules.base import Hit, RecordContext, rule
-from synthledger.findings import Severity
 from synthledger.layout import FileKind
 
 # New-style (2208.13968v1) and old-style (hep-th/9901001v2) arXiv identifiers.
@@ -25,7 +24,7 @@ def _references(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(index, entry) for index, entry in enumerate(references) if isinstance(entry, dict)]
 
 
-@rule("SL304", Severity.ERROR, [FileKind.SYNTHESIS], "arXiv ids, DOIs and URLs are well formed")
+@rule("SL304", [FileKind.SYNTHESIS])
 def well_formed(ctx: RecordContext) -> Iterator[Hit]:
     for index, entry in _references(ctx.data):
         arxiv, doi, url = entry.get("arxiv"), entry.get("doi"), entry.get("url")
@@ -68,7 +67,7 @@ def _keys(entry: dict[str, Any]) -> set[str]:
     return keys
 
 
-@rule("SL305", Severity.ERROR, [FileKind.SYNTHESIS], "no source is listed twice")
+@rule("SL305", [FileKind.SYNTHESIS])
 def no_duplicates(ctx: RecordContext) -> Iterator[Hit]:
     seen: dict[str, int] = {}
     for index, entry in _references(ctx.data):

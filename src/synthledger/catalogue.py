@@ -1,0 +1,109 @@
+"""Every rule id the tool reports, with its severity and what it means: one catalogue.
+
+The validator's rule functions take their severity and summary from here
+(``checking.rules.base.rule``), the loader, the contract checks, the additive
+check and the manifest build report these ids, and docs/RULES.md is this table
+(``synthledger rules --format markdown``). A rule id appears nowhere else
+without an entry here: tests/test_catalogue.py says so.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from synthledger.findings import Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+class RuleInfo(NamedTuple):
+    id: str
+    severity: Severity
+    area: str
+    summary: str
+
+
+AREAS = {
+    "SL0": "reading: safe YAML",
+    "SL1": "contracts",
+    "SL2": "identity and layout",
+    "SL3": "claims and references",
+    "SL4": "corrections",
+    "SL5": "artifacts and verifications",
+    "SL6": "drift from the research question",
+    "SL7": "additive-only history",
+    "SL8": "manifests",
+}
+
+_ENTRIES: tuple[tuple[str, Severity, str], ...] = (
+    ("SL001", ERROR, "the file is valid UTF-8"),
+    ("SL002", ERROR, "the file has no byte-order mark"),
+    ("SL003", ERROR, "the file holds YAML content"),
+    ("SL004", ERROR, "the file is within the size limit"),
+    ("SL005", ERROR, "the file is well-formed YAML"),
+    ("SL006", ERROR, "the file holds one YAML document"),
+    ("SL007", ERROR, "no key appears twice in a mapping"),
+    ("SL008", ERROR, "no anchors, aliases or merge keys"),
+    ("SL009", ERROR, "no explicit tags"),
+    ("SL010", ERROR, "values nest no deeper than the limit"),
+    ("SL011", ERROR, "no YAML 1.1 booleans (yes/no/on/off/y/n) unquoted"),
+    ("SL012", ERROR, "no unquoted dates"),
+    ("SL013", ERROR, "no numbers that YAML 1.1 and 1.2 read differently"),
+    ("SL014", ERROR, "no non-finite numbers"),
+    ("SL015", ERROR, "the top level is a mapping"),
+    ("SL016", ERROR, "every key is text"),
+    ("SL017", ERROR, "the file can be read"),
+    ("SL101", ERROR, "the record names a known contract"),
+    ("SL102", ERROR, "the contract is of the family its place in the archive calls for"),
+    ("SL103", ERROR, "the record satisfies its contract"),
+    ("SL104", ERROR, "a contract file is a valid JSON Schema whose $id matches its name"),
+    ("SL201", ERROR, "the id equals the paper folder's name or the file name"),
+    ("SL202", ERROR, "paper ids are unique, ignoring case"),
+    ("SL203", ERROR, "every file under the records folder has a place in the layout"),
+    ("SL204", ERROR, "a policy file is named <effective date>-<slug>"),
+    ("SL205", ERROR, "a correction or verification sits in the folder of the paper it is about"),
+    ("SL206", ERROR, "every paper folder has its synthesis.yaml"),
+    ("SL301", ERROR, "every reference a claim cites is listed"),
+    ("SL302", ERROR, "stated claim counts agree with the listed claims"),
+    ("SL303", ERROR, "claim and reference ids are unique"),
+    ("SL304", ERROR, "arXiv ids, DOIs and URLs are well formed"),
+    ("SL305", ERROR, "no source is listed twice"),
+    ("SL401", ERROR, "a correction's target exists"),
+    ("SL402", ERROR, "the patch applies and leaves the target valid"),
+    ("SL404", ERROR, "what a correction names exists"),
+    ("SL405", ERROR, "the target is the version the correction was written against"),
+    ("SL501", ERROR, "an artifact path is relative and stays inside the paper folder"),
+    ("SL502", ERROR, "an artifact is a regular file, not a symlink"),
+    ("SL503", ERROR, "an artifact exists"),
+    ("SL504", ERROR, "an artifact matches its sha256"),
+    ("SL505", ERROR, "a verified outcome names the artifacts that prove it"),
+    ("SL506", ERROR, "the report artifact and import source are listed artifacts"),
+    (
+        "SL507",
+        ERROR,
+        "a verified outcome rests on artifacts the paper pins, with the same sha256",
+    ),
+    ("SL601", WARNING, "the abstract is about the research question"),
+    ("SL602", WARNING, "the claims are about the research question"),
+    ("SL603", WARNING, "claim texts end as sentences, not cut off mid-word"),
+    ("SL701", ERROR, "no published file is modified"),
+    ("SL702", ERROR, "no published file is deleted"),
+    ("SL703", ERROR, "no published file is renamed"),
+    ("SL704", ERROR, "no published file changes its mode"),
+    ("SL705", ERROR, "no published file changes its type (file, symlink, submodule)"),
+    ("SL706", ERROR, "history was not rewritten: the base is still part of the history checked"),
+    ("SL707", ERROR, "a push to the main branch only extends its first-parent line"),
+    ("SL708", WARNING, "a change to a published file before enforcement began"),
+    ("SL801", ERROR, "the computed manifest satisfies paper-manifest-v1.1"),
+    ("SL802", ERROR, "every record a manifest needs is usable"),
+)
+
+CATALOGUE: dict[str, RuleInfo] = {
+    rule_id: RuleInfo(rule_id, severity, AREAS[rule_id[:3]], summary)
+    for rule_id, severity, summary in _ENTRIES
+}
+
+
+def info(rule_id: str) -> RuleInfo:
+    """The catalogue entry of ``rule_id``; a KeyError names an id nobody catalogued."""
+    return CATALOGUE[rule_id]

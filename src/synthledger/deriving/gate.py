@@ -61,6 +61,11 @@ class Verdict:
     evaluated: str
     attempt: str | None
 
+    @property
+    def short_name(self) -> str:
+        """``Gate 2`` of ``Gate 2 — Verification (...)``."""
+        return self.name.split(" — ")[0]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "gate": self.gate,

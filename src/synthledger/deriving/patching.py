@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import jsonpatch
@@ -29,34 +27,3 @@ def apply_patch(target: dict[str, Any], operations: list[Any]) -> dict[str, Any]
     if not isinstance(patched, dict):
         raise PatchFailure("the patch replaces the whole record with a non-mapping")
     return patched
-
-
-@dataclass(frozen=True)
-class View:
-    """A record as its corrections left it."""
-
-    data: dict[str, Any]
-    origins: dict[str, str]  # JSON pointer -> the correction that last amended it
-    skipped: tuple[tuple[str, PatchFailure], ...]  # corrections whose patch did not apply
-
-
-def current_view(record: dict[str, Any], corrections: Iterable[tuple[str, list[Any]]]) -> View:
-    """``record`` with each (correction id, patch) applied in the order given.
-
-    Callers pass the corrections in force, in publication order. A patch that
-    does not apply is skipped and named: the view goes on without it, and the
-    caller says so where it reports.
-    """
-    view = record
-    origins: dict[str, str] = {}
-    skipped: list[tuple[str, PatchFailure]] = []
-    for correction, operations in corrections:
-        try:
-            view = apply_patch(view, operations)
-        except PatchFailure as exc:
-            skipped.append((correction, exc))
-            continue
-        for operation in operations:
-            if operation["op"] != "test":  # a test checks a field, it does not amend it
-                origins[operation["path"]] = correction
-    return View(view, origins, tuple(skipped))

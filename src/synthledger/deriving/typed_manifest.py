@@ -13,26 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from synthledger.deriving.gate import GateStatus
+from synthledger.deriving.gate import GateStatus, Verdict
 from synthledger.deriving.level import VerificationLevel
 from synthledger.deriving.quality import Level
 from synthledger.deriving.status import Status
-
-
-@dataclass(frozen=True, slots=True)
-class GateVerdict:
-    gate: str
-    name: str
-    status: GateStatus
-    reason_code: str
-    reason: str
-    evaluated: str
-    attempt: str | None
-
-    @property
-    def short_name(self) -> str:
-        """``Gate 2`` of ``Gate 2 — Verification (...)``."""
-        return self.name.split(" — ")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +81,7 @@ class Manifest:
     amended_fields: tuple[Amended, ...]
     tier: Tier | None
     dimensions: Mapping[str, Dimension]
-    gate: GateVerdict | None
+    gate: Verdict | None
     verification_level: VerificationLevel
     verification_label: str
     claims: Claims
@@ -130,7 +114,7 @@ class Manifest:
                 name: Dimension(Level(d["level"]), d["basis"], d["rule"])
                 for name, d in data["dimensions"].items()
             },
-            gate=GateVerdict(
+            gate=Verdict(
                 gate["gate"],
                 gate["name"],
                 GateStatus(gate["status"]),

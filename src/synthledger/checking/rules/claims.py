@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from synthledger.checking.rules.base import Hit, RecordContext, rule
+from synthledger.deriving.view import listed_claims
 from synthledger.layout import FileKind
-
-
-def listed_claims(data: dict[str, Any]) -> list[dict[str, Any]]:
-    claims = data.get("claims")
-    if not isinstance(claims, dict) or claims.get("disclosure") != "listed":
-        return []
-    items = claims.get("items")
-    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
 @rule("SL302", [FileKind.SYNTHESIS])

@@ -315,11 +315,14 @@ def test_what_the_command_leaves_running_ends_with_it() -> None:
 
 
 def test_cpu_time_is_limited_per_process() -> None:
-    ran = python("while True:\n    pass\n", limits=Limits(wall_seconds=20.0, cpu_seconds=1))
+    limits = Limits(wall_seconds=20.0, cpu_seconds=1)
 
-    assert ran.stopped == "time-limit"
-    assert ran.signal == signal.SIGXCPU
-    assert ran.seconds < 5
+    ran = python("while True:\n    pass\n", limits=limits)
+
+    # SIGXCPU, not the supervisor's SIGKILL: the CPU limit stopped it, not the wall
+    # limit (no tighter bound on wall time: a loaded machine gives 1 CPU second slowly).
+    assert (ran.stopped, ran.signal) == ("time-limit", signal.SIGXCPU), ran
+    assert ran.seconds < limits.wall_seconds, ran
 
 
 def test_memory_is_limited() -> None:

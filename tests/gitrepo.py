@@ -73,7 +73,7 @@ class GitRepo:
         return repo
 
     def run(
-        self, *args: str, env: Mapping[str, str] | None = None
+        self, *args: str, env: Mapping[str, str] | None = None, input_text: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         """Run git; each call is one minute later than the last, for distinct, stable dates."""
         date = f"@{EPOCH + 60 * next(_tick)} +0000"
@@ -84,11 +84,17 @@ class GitRepo:
             "GIT_COMMITTER_DATE": date,
         }
         return subprocess.run(
-            ["git", *args], cwd=self.path, env=full_env, capture_output=True, text=True, check=False
+            ["git", *args],
+            cwd=self.path,
+            env=full_env,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            check=False,
         )
 
-    def git(self, *args: str) -> str:
-        proc = self.run(*args)
+    def git(self, *args: str, input_text: str | None = None) -> str:
+        proc = self.run(*args, input_text=input_text)
         if proc.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")
         return proc.stdout.strip()

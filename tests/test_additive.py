@@ -522,3 +522,305 @@ def test_pre_commit_hook_refuses_an_edit(repo: GitRepo, tmp_path: Path) -> None:
     repo.git("add", CORRECTION)
     accepted = run("git", "commit", "-m", "add a correction")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+# --- main's first-parent line only grows (SL709) -------------------------------------------
+
+
+def off_line(what: str, commit: str, tip_name: str, tip: str) -> str:
+    return (
+        f"{what} ({commit[:12]}) is an ancestor of {tip_name} ({tip[:12]}) but not on its "
+        "first-parent line: the history it published is now reached only through a merge's "
+        "second parent, so the commits that published its files have been replaced (an "
+        "unrelated or branch history merged and fast-forwarded onto main). Land work with a "
+        f"merge whose first parent is {commit[:12]} (git switch main && git merge --no-ff "
+        "BRANCH); a branch that merged main is checked as the merge that would land it "
+        "(see CONTRIBUTING.md)"
+    )
+
+
+def hijack(repo: GitRepo) -> tuple[str, str, str]:
+    """An orphan holding an edited record, merged with -s ours over main's tip, and main
+    fast-forwarded to it: (old tip, the orphan, the new tip)."""
+    old = repo.head()
+    repo.git("checkout", "-q", "--orphan", "evil")
+    orphan = repo.commit("the same archive, one record better", {PAPER: "title: One\nscore: 10\n"})
+    repo.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "keep", old)
+    tip = repo.head()
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "evil")
+    return old, orphan, tip
+
+
+def test_an_orphan_merged_with_ours_and_fast_forwarded_is_off_the_line(repo: GitRepo) -> None:
+    repo.published()
+    old, _orphan, tip = hijack(repo)
+
+    result = synthledger_cli("additive", "--base", old, "--format", "json", cwd=repo.path)
+
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == [
+        {
+            "path": ".",
+            "line": 1,
+            "column": 1,
+            "rule": "SL709",
+            "severity": "error",
+            "message": off_line(f"the base {old}", old, "HEAD", tip),
+            "commit": tip,
+        }
+    ]
+
+
+def test_the_whole_history_shows_the_orphan_as_a_stray_root(repo: GitRepo) -> None:
+    root = repo.published()
+    _, _orphan, tip = hijack(repo)
+
+    result = synthledger_cli("additive", "--all", cwd=repo.path)
+
+    assert result.returncode == 1
+    assert result.stdout == (
+        f".:1:1: error[SL709] in commit {tip[:12]}: root commit {root[:12]} is reached from "
+        f"{tip[:12]} only through a merge's second parent: an unrelated history was merged "
+        "(git merge --allow-unrelated-histories), which can hide a replaced main line; check "
+        "against a commit you trust instead: synthledger audit --anchor COMMIT, or synthledger "
+        "check --base COMMIT\n1 error, 0 warnings\n"
+    )
+
+
+def test_a_foxtrot_merge_fast_forwarded_onto_main_is_off_the_line(repo: GitRepo) -> None:
+    repo.published()
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("feature correction", {CORRECTION: "kind: erratum\n"})
+    repo.git("checkout", "-q", "main")
+    old = repo.commit("main correction", {"records/papers/p1/corrections/c2.yaml": "x\n"})
+    repo.git("checkout", "-q", "feature")
+    foxtrot = repo.merge("main", "merge main into feature")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "feature")
+
+    assert check_range(config(repo), old) == [
+        error("SL709", off_line(f"the base {old}", old, "HEAD", foxtrot), foxtrot, path=".")
+    ]
+
+
+def test_a_branch_that_merged_main_passes_as_the_merge_that_lands_it(repo: GitRepo) -> None:
+    repo.published()
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("feature correction", {CORRECTION: "kind: erratum\n"})
+    repo.git("checkout", "-q", "main")
+    old = repo.commit("main correction", {"records/papers/p1/corrections/c2.yaml": "x\n"})
+    repo.git("checkout", "-q", "feature")
+    repo.merge("main", "merge main into feature")
+    # What CI checks out for the pull request, and what CONTRIBUTING.md says to build
+    # locally: main with the branch merged into it.
+    repo.git("checkout", "-q", "--detach", "main")
+    repo.merge("feature", "the merge that would land feature")
+
+    assert check_range(config(repo), old) == []
+    assert check_all(config(repo)) == []
+
+
+def test_a_fast_forward_of_commits_made_on_main_passes(repo: GitRepo) -> None:
+    old = repo.published()
+    repo.git("checkout", "-q", "-b", "linear")
+    repo.commit("correct p1", {CORRECTION: "kind: erratum\n"})
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "linear")
+
+    assert check_range(config(repo), old) == []
+
+
+# --- protected settings come from the trusted side (SL710) ---------------------------------
+
+
+def test_moving_records_dir_in_the_range_protects_nothing(repo: GitRepo) -> None:
+    old = repo.commit("publish", {PAPER: "a\n", "pyproject.toml": "[tool.synthledger]\n"})
+    edit = repo.commit(
+        "unprotect and edit",
+        {PAPER: "b\n", "pyproject.toml": '[tool.synthledger]\nrecords-dir = "elsewhere"\n'},
+    )
+
+    result = synthledger_cli("additive", "--base", old, cwd=repo.path)
+
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"pyproject.toml:1:1: error[SL710] in commit {edit[:12]}: [tool.synthledger] "
+        f"records-dir moved from 'records' to 'elsewhere' in commit {edit[:12]}: a protected "
+        "folder never moves; set records-dir back to 'records'\n"
+        f"{PAPER}:1:1: error[SL701] in commit {edit[:12]}: published file was modified in "
+        f"commit {edit[:12]}: {EDIT_FIX}\n2 errors, 0 warnings\n"
+    )
+    check = synthledger_cli("check", "--base", old, "--format", "json", cwd=repo.path)
+    assert check.returncode == 1
+    assert {"SL701", "SL710"} <= {f["rule"] for f in json.loads(check.stdout)}
+
+
+def test_moving_enforce_from_past_an_edit_is_refused(repo: GitRepo) -> None:
+    repo.published()
+    adopted = repo.commit("adopt", {"pyproject.toml": "[tool.synthledger]\n"})
+    repo.commit("enforce", {"pyproject.toml": f'[tool.synthledger]\nenforce-from = "{adopted}"\n'})
+    base = repo.head()
+    edit = repo.commit("edit", {PAPER: "title: Two\n"})
+    moved = repo.commit(
+        "excuse the edit", {"pyproject.toml": f'[tool.synthledger]\nenforce-from = "{edit}"\n'}
+    )
+
+    result = synthledger_cli("additive", "--base", base, cwd=repo.path)
+
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"pyproject.toml:1:1: error[SL710] in commit {moved[:12]}: [tool.synthledger] "
+        f"enforce-from changed from '{adopted}' to '{edit}' in commit {moved[:12]}: "
+        "enforce-from is set once and never changed; set it back\n"
+        f"{PAPER}:1:1: error[SL701] in commit {edit[:12]}: published file was modified in "
+        f"commit {edit[:12]}: {EDIT_FIX}\n2 errors, 0 warnings\n"
+    )
+
+
+def test_enforce_from_is_set_only_to_a_commit_already_on_the_line(repo: GitRepo) -> None:
+    base = repo.published()
+    repo.git("checkout", "-q", "-b", "side")
+    elsewhere = repo.commit("not on main", {"notes.txt": "x\n"})
+    repo.git("checkout", "-q", "main")
+    setting = repo.commit(
+        "enforce", {"pyproject.toml": f'[tool.synthledger]\nenforce-from = "{elsewhere}"\n'}
+    )
+
+    assert check_range(config(repo), base) == [
+        error(
+            "SL710",
+            f"[tool.synthledger] enforce-from set to '{elsewhere}', which is not on the "
+            f"first-parent line before this commit in commit {setting[:12]}: enforcement "
+            "starts at a commit already published; set it to the hash of the last commit "
+            "made before enforcement",
+            setting,
+            path="pyproject.toml",
+        )
+    ]
+
+
+def test_adopting_enforcement_at_a_published_commit_passes(repo: GitRepo) -> None:
+    repo.published()
+    adopted = repo.commit("adopt", {"notes.txt": "x\n"})
+    repo.commit("enforce", {"pyproject.toml": f'[tool.synthledger]\nenforce-from = "{adopted}"\n'})
+
+    assert check_all(config(repo, enforce_from=adopted)) == []
+
+
+def test_a_staged_settings_change_is_judged_not_obeyed(repo: GitRepo) -> None:
+    repo.commit("publish", {PAPER: "a\n", "pyproject.toml": "[tool.synthledger]\n"})
+    repo.write("pyproject.toml", '[tool.synthledger]\nrecords-dir = "elsewhere"\n')
+    repo.write(PAPER, "b\n")
+    repo.git("add", "-A")
+
+    result = synthledger_cli("additive", "--staged", cwd=repo.path)
+
+    assert result.returncode == 1
+    assert result.stdout == (
+        "pyproject.toml:1:1: error[SL710]: [tool.synthledger] records-dir moved from "
+        "'records' to 'elsewhere' in the staged change: a protected folder never moves; set "
+        "records-dir back to 'records'\n"
+        f"{PAPER}:1:1: error[SL701]: published file was modified in the staged change: "
+        f"{EDIT_FIX}\n2 errors, 0 warnings\n"
+    )
+
+
+# --- paths git stores that the archive does not mean (SL711-SL713) -------------------------
+
+
+def add_gitlink(repo: GitRepo, path: str) -> None:
+    """Stage a gitlink (mode 160000) at ``path``, as ``git submodule add`` would."""
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{repo.head()},{path}")
+
+
+def test_a_gitlink_under_records_is_refused(repo: GitRepo) -> None:
+    base = repo.published()
+    add_gitlink(repo, "records/papers/p2")
+    staged = check_staged(config(repo))
+    repo.git("commit", "-q", "--no-verify", "-m", "a submodule paper")
+    link = repo.head()
+
+    message = (
+        "records/papers/p2 is a gitlink (a submodule, mode 160000) {where}: a submodule's "
+        "content is not stored in this archive and can change under it; commit the files "
+        "themselves"
+    )
+    assert staged == [
+        error("SL711", message.format(where="in the staged change"), None, "records/papers/p2")
+    ]
+    expected = [
+        error("SL711", message.format(where=f"in commit {link[:12]}"), link, "records/papers/p2")
+    ]
+    assert check_range(config(repo), base) == expected
+    assert check_all(config(repo)) == expected
+
+
+def test_records_committed_as_a_symlink_to_a_folder_outside_is_refused(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside" / "papers" / "p1"
+    outside.mkdir(parents=True)
+    (outside / "synthesis.yaml").write_text("title: anything at all\n")
+    repo.commit("readme", {"README.md": "archive\n"})
+    base = repo.head()
+    (repo.path / "records").symlink_to(tmp_path / "outside")
+    link = repo.commit("records live elsewhere")
+
+    result = synthledger_cli("additive", "--base", base, cwd=repo.path)
+
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"records:1:1: error[SL712] in commit {link[:12]}: records is a symlink in commit "
+        f"{link[:12]}: protected folders hold regular files only, and a symlink's target is "
+        "not what git stores; commit the file or folder itself\n1 error, 0 warnings\n"
+    )
+
+
+def test_a_new_symlink_inside_a_paper_is_refused_when_staged(repo: GitRepo) -> None:
+    repo.published()
+    (repo.path / "records/papers/p1/artifacts").mkdir(parents=True)
+    (repo.path / "records/papers/p1/artifacts/report.md").symlink_to("/etc/passwd")
+    repo.git("add", "-A")
+
+    assert [(f.rule, f.path) for f in check_staged(config(repo))] == [
+        ("SL712", "records/papers/p1/artifacts/report.md")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("twin", "published"),
+    [
+        ("records/papers/P1/corrections/c1.yaml", "records/papers/p1"),
+        ("Records/papers/p1/synthesis.yaml", "records"),
+        # "é" composed (NFC) and decomposed (NFD): one name on macOS.
+        ("records/papers/caf\u0065\u0301/synthesis.yaml", "records/papers/caf\u00e9"),
+    ],
+)
+def test_a_twin_of_a_published_path_is_refused(repo: GitRepo, twin: str, published: str) -> None:
+    repo.published()
+    repo.commit("a paper with an accent", {"records/papers/caf\u00e9/synthesis.yaml": "a\n"})
+    base = repo.head()
+    repo.write(twin, "b\n")
+    repo.git("add", "-A")
+    staged = check_staged(config(repo))
+    repo.git("commit", "-q", "--no-verify", "-m", "a twin")
+    added = repo.head()
+
+    message = (
+        f"{twin} is the same path as {published} on a case-insensitive or "
+        "Unicode-normalising file system (macOS, Windows) {where}: one would overwrite the "
+        "other in a checkout there; choose a name that differs by more than case or Unicode "
+        "normalisation"
+    )
+    assert staged == [error("SL713", message.format(where="in the staged change"), None, twin)]
+    expected = [error("SL713", message.format(where=f"in commit {added[:12]}"), added, twin)]
+    assert check_range(config(repo), base) == expected
+    assert check_all(config(repo)) == expected
+
+
+def test_two_twins_added_in_one_commit_are_refused(repo: GitRepo) -> None:
+    base = repo.published()
+    repo.commit("two", {"records/papers/Ab/synthesis.yaml": "a\n", "records/papers/ab/x": "b\n"})
+
+    assert [f.rule for f in check_range(config(repo), base)] == ["SL713"]

@@ -9,7 +9,8 @@ import pytest
 
 from gitrepo import GitRepo, bundled_archive, synthledger_cli
 
-SEED = "records/papers/ff1b47c123e856ad/synthesis.yaml"
+SEED_ID = "ff1b47c123e856ad"
+SEED = f"records/papers/{SEED_ID}/synthesis.yaml"
 
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
@@ -119,3 +120,104 @@ def test_check_passes_the_bundled_archive_and_writes_manifests(
         "ff1b47c123e856ad.json",
         "index.json",
     ]
+
+
+def test_an_anchor_left_off_the_first_parent_line_fails_the_audit(archive: GitRepo) -> None:
+    anchor = archive.head()
+    archive.git("checkout", "-q", "--orphan", "evil")
+    edited = (archive.path / SEED).read_text(encoding="utf-8") + "# improved\n"
+    archive.commit("the same archive, one record better", {SEED: edited})
+    archive.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "keep", anchor)
+    tip = archive.head()
+    archive.git("checkout", "-q", "main")
+    archive.git("merge", "-q", "--ff-only", "evil")
+
+    text = synthledger_cli("audit", "--anchor", anchor, cwd=archive.path)
+    report = json.loads(
+        synthledger_cli("audit", "--anchor", anchor, "--format", "json", cwd=archive.path).stdout
+    )
+
+    assert text.returncode == 1
+    assert text.stdout.splitlines()[:6] == [
+        f"audit of HEAD {tip}",
+        f"anchor {anchor} is an ancestor of HEAD but NOT on its first-parent line",
+        "commits checked: 2 (first-parent line)",
+        f"files checked: {report['summary']['files_checked']} under records/, schemas/",
+        "replacements ignored: none",
+        "findings: 1 errors, 0 warnings",
+    ]
+    assert report["summary"] == {
+        "head": tip,
+        "anchor": anchor,
+        "anchor_is_ancestor": True,
+        "anchor_on_first_parent_line": False,
+        "commits_checked": 2,
+        "files_checked": report["summary"]["files_checked"],
+        "replacements_ignored": [],
+        "errors": 1,
+        "warnings": 0,
+    }
+    assert report["summary"]["files_checked"] > 10
+    assert [(f["rule"], f["commit"]) for f in report["findings"]] == [("SL709", tip)]
+
+
+def test_the_summary_of_a_clean_audit_under_an_anchor(archive: GitRepo) -> None:
+    anchor = archive.head()
+    archive.commit("notes", {"notes.txt": "x\n"})
+
+    result = synthledger_cli("audit", "--anchor", anchor, cwd=archive.path)
+
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[1:3] == [
+        f"anchor {anchor} is an ancestor of HEAD, on its first-parent line",
+        "commits checked: 1 (first-parent line)",
+    ]
+
+
+def test_replaced_objects_are_ignored_and_reported(archive: GitRepo) -> None:
+    before = synthledger_cli("manifest", SEED_ID, "--out", "-", cwd=archive.path)
+    page = synthledger_cli("show", SEED_ID, cwd=archive.path)
+    original = archive.git("rev-parse", f"HEAD:{SEED}")
+    fake = (archive.path / SEED).read_text(encoding="utf-8").replace("title:", "title: FAKED", 1)
+    edited = archive.git("hash-object", "-w", "--stdin", input_text=fake)
+    archive.git("replace", original, edited)
+    assert "FAKED" in archive.git("show", f"HEAD:{SEED}")  # plain git is fooled
+
+    after = synthledger_cli("manifest", SEED_ID, "--out", "-", cwd=archive.path)
+    page_after = synthledger_cli("show", SEED_ID, cwd=archive.path)
+    audited = synthledger_cli("audit", "--format", "json", cwd=archive.path)
+
+    assert (after.returncode, after.stdout) == (0, before.stdout)
+    assert page_after.stdout == page.stdout
+    report = json.loads(audited.stdout)
+    assert report["summary"]["replacements_ignored"] == [f"refs/replace/{original}"]
+    assert [f for f in report["findings"] if f["rule"] == "SL714"] == [
+        {
+            "path": ".",
+            "line": 1,
+            "column": 1,
+            "rule": "SL714",
+            "severity": "warning",
+            "message": f"refs/replace/{original} is present in this clone: it could make git "
+            "show objects or parents that were never committed; synthledger ignores it, but "
+            "plain git does not: compare with git --no-replace-objects, or remove it",
+        }
+    ]
+
+
+def test_a_grafts_file_cannot_cut_an_edit_out_of_history(archive: GitRepo) -> None:
+    edited = (archive.path / SEED).read_text(encoding="utf-8") + "# an edit\n"
+    edit = archive.commit("an edit", {SEED: edited})
+    tip = archive.commit("after the edit", {"notes.txt": "x\n"})
+    grafts = archive.path / ".git" / "info" / "grafts"
+    grafts.parent.mkdir(exist_ok=True)
+    grafts.write_text(f"{tip}\n")  # tip now looks like a root holding everything
+    assert archive.git("rev-list", "--count", "HEAD") == "1"  # plain git is fooled
+
+    additive = synthledger_cli("additive", "--all", "--format", "json", cwd=archive.path)
+    audited = json.loads(synthledger_cli("audit", "--format", "json", cwd=archive.path).stdout)
+
+    assert additive.returncode == 1
+    assert [(f["rule"], f["commit"]) for f in json.loads(additive.stdout)] == [("SL701", edit)]
+    assert audited["summary"]["replacements_ignored"] == [str(grafts)]
+    assert {f["rule"] for f in audited["findings"]} == {"SL701", "SL714"}

@@ -150,12 +150,17 @@ def test_merging_main_into_a_branch_and_pushing_it_as_main_is_refused(
     result = push(client, "feature:main")
 
     assert result.returncode == 1
-    assert (
-        f"push to main would rewrite its first-parent line: {tip[:12]} is not the first "
-        "parent of the oldest pushed commit; merge your branch into main (git merge --no-ff) "
-        "instead of merging main into your branch"
-    ) in result.stderr
-    assert f"error[SL707] in commit {foxtrot[:12]}" in result.stderr
+    assert remote_lines(result) == [
+        f".:1:1: error[SL709] in commit {foxtrot[:12]}: the published tip of main "
+        f"({tip[:12]}) is an ancestor of the pushed main ({foxtrot[:12]}) but not on its "
+        "first-parent line: the history it published is now reached only through a merge's "
+        "second parent, so the commits that published its files have been replaced (an "
+        "unrelated or branch history merged and fast-forwarded onto main). Land work with a "
+        f"merge whose first parent is {tip[:12]} (git switch main && git merge --no-ff "
+        "BRANCH); a branch that merged main is checked as the merge that would land it "
+        "(see CONTRIBUTING.md)",
+        "1 error, 0 warnings",
+    ]
     assert server_main(server) == tip
 
 
@@ -238,3 +243,110 @@ def test_a_push_cannot_move_records_dir_and_edit_in_one_go(
 
     assert refused.returncode == 1
     assert f"error[SL701] in commit {edit[:12]}" in refused.stderr
+
+
+def test_an_orphan_merged_with_ours_over_main_is_refused(client: GitRepo, server: GitRepo) -> None:
+    published = client.published()
+    push(client, "main")
+    client.git("checkout", "-q", "--orphan", "evil")
+    client.commit("the same archive, one record better", {PAPER: "title: One\nscore: 10\n"})
+    client.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "keep", published)
+    hijacked = client.head()
+
+    result = push(client, "evil:main")
+
+    assert result.returncode == 1
+    assert remote_lines(result)[0].startswith(
+        f".:1:1: error[SL709] in commit {hijacked[:12]}: the published tip of main "
+        f"({published[:12]}) is an ancestor of the pushed main ({hijacked[:12]}) but not on "
+        "its first-parent line"
+    )
+    assert server_main(server) == published
+
+
+def test_settings_cannot_be_loosened_one_push_before_the_edit(
+    client: GitRepo, server: GitRepo
+) -> None:
+    client.commit("publish", {PAPER: "a\n", "pyproject.toml": "[tool.synthledger]\n"})
+    published = client.head()
+    assert push(client, "main").returncode == 0
+    moved = client.commit(
+        "move the records", {"pyproject.toml": '[tool.synthledger]\nrecords-dir = "elsewhere"\n'}
+    )
+
+    first = push(client, "main")
+
+    assert first.returncode == 1
+    assert remote_lines(first) == [
+        f"pyproject.toml:1:1: error[SL710] in commit {moved[:12]}: [tool.synthledger] "
+        f"records-dir moved from 'records' to 'elsewhere' in commit {moved[:12]}: a protected "
+        "folder never moves; set records-dir back to 'records'",
+        "1 error, 0 warnings",
+    ]
+    edit = client.commit("then edit", {PAPER: "b\n"})
+    second = push(client, "main")
+    assert second.returncode == 1
+    assert f"error[SL701] in commit {edit[:12]}" in second.stderr
+    assert server_main(server) == published
+
+
+def test_enforce_from_cannot_be_moved_past_a_later_edit(client: GitRepo, server: GitRepo) -> None:
+    client.commit("publish", {PAPER: "a\n"})
+    adopted = client.commit(
+        "adopt", {"pyproject.toml": "[tool.synthledger]\n", "notes.txt": "adopted\n"}
+    )
+    enforce = f'[tool.synthledger]\nenforce-from = "{adopted}"\n'
+    client.commit("enforce", {"pyproject.toml": enforce})
+    assert push(client, "main").returncode == 0  # setting it once, to a published commit
+    tip = client.head()
+    moved = client.commit(
+        "enforce later", {"pyproject.toml": f'[tool.synthledger]\nenforce-from = "{tip}"\n'}
+    )
+
+    result = push(client, "main")
+
+    assert result.returncode == 1
+    assert remote_lines(result) == [
+        f"pyproject.toml:1:1: error[SL710] in commit {moved[:12]}: [tool.synthledger] "
+        f"enforce-from changed from '{adopted}' to '{tip}' in commit {moved[:12]}: "
+        "enforce-from is set once and never changed; set it back",
+        "1 error, 0 warnings",
+    ]
+
+
+def test_a_replace_ref_is_refused(client: GitRepo, server: GitRepo) -> None:
+    client.published()
+    push(client, "main")
+    original = client.git("rev-parse", f"HEAD:{PAPER}")
+    edited = client.git("hash-object", "-w", "--stdin", input_text="title: One\nscore: 10\n")
+    client.git("replace", original, edited)
+
+    result = push(client, f"refs/replace/{original}")
+
+    assert result.returncode == 1
+    assert remote_lines(result) == [
+        f".:1:1: error[SL714] in commit {edited[:12]}: push to refs/replace/{original} "
+        "refused: a replacement object makes git show content that was never committed, to "
+        "this server and every mirror; the archive changes only by new commits on its main "
+        "branch",
+        "1 error, 0 warnings",
+    ]
+    assert server.run("rev-parse", "--verify", "-q", f"refs/replace/{original}").returncode == 1
+
+
+def test_refs_it_cannot_judge_are_refused_and_tags_pass(client: GitRepo, server: GitRepo) -> None:
+    published = client.published()
+    push(client, "main")
+    client.git("tag", "v1")
+    client.git("notes", "add", "-m", "a note", "HEAD")
+
+    assert push(client, "v1").returncode == 0
+    notes = push(client, "refs/notes/commits")
+
+    assert notes.returncode == 1
+    assert remote_lines(notes)[0] == (
+        f".:1:1: error[SL715] in commit {client.git('rev-parse', 'refs/notes/commits')[:12]}: "
+        "push to refs/notes/commits refused: this archive accepts branches (refs/heads/*; the "
+        "main branch is judged) and tags (refs/tags/*) only; push a branch instead"
+    )
+    assert server.git("rev-parse", "v1") == published

@@ -11,9 +11,10 @@ from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import build_manifests
 from synthledger.findings import Finding, Severity
 from synthledger.layout import FileKind, classify
-from synthledger.ledger.additive import check_all, check_range
-from synthledger.ledger.git import is_ancestor, resolve_commit
-from synthledger.ledger.history import read_history
+from synthledger.ledger.additive import REPLACED_OBJECTS, check_all, check_range
+from synthledger.ledger.git import is_ancestor, replacements, resolve_commit, tree_paths
+from synthledger.ledger.history import first_parent_line, read_history
+from synthledger.ledger.mainline import on_first_parent_line
 from synthledger.ledger.snapshot import read_snapshot, utc
 from synthledger.reading.contracts import Contracts
 
@@ -37,16 +38,36 @@ AUDIT_STAGES = 4
 class Audit:
     head: str | None
     anchor: str | None
-    anchor_ok: bool | None
+    anchor_ok: bool | None  # the anchor is an ancestor of HEAD
+    anchor_on_line: bool | None = None  # ... and on HEAD's first-parent line
+    commits_checked: int = 0
+    files_checked: int = 0
+    replacements: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     timelines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     amended: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """What an auditor pastes into a report: what was checked, and what was found."""
+        errors = sum(f.severity is Severity.ERROR for f in self.findings)
+        return {
+            "head": self.head,
+            "anchor": self.anchor,
+            "anchor_is_ancestor": self.anchor_ok,
+            "anchor_on_first_parent_line": self.anchor_on_line,
+            "commits_checked": self.commits_checked,
+            "files_checked": self.files_checked,
+            "replacements_ignored": list(self.replacements),
+            "errors": errors,
+            "warnings": len(self.findings) - errors,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "head": self.head,
             "anchor": self.anchor,
             "anchor_is_ancestor": self.anchor_ok,
+            "summary": self.summary(),
             "findings": [f.as_dict() for f in sorted(self.findings)],
             "papers": {
                 paper: {"timeline": events, "amended_fields": self.amended.get(paper, [])}
@@ -64,11 +85,29 @@ def audit(
     on_progress: Callable[[], None] | None = None,
 ) -> Audit:
     """The audit of ``config``'s history; ``on_progress`` is called as each of the
-    AUDIT_STAGES ends (a caller's progress bar; the library draws nothing)."""
+    AUDIT_STAGES ends (a caller's progress bar; the library draws nothing).
+
+    ``config`` should hold the anchor's settings (or HEAD's, without one)."""
     stage_done = on_progress or _quiet
     signed = read_history(config.root, pathspecs=(config.records_dir,), signatures=True)
     stage_done()
-    result = Audit(signed.commits[-1].sha if signed.commits else None, None, None)
+    head = signed.commits[-1].sha if signed.commits else None
+    result = Audit(head, None, None, replacements=replacements(config.root))
+    result.findings.extend(
+        Finding(
+            ".",
+            1,
+            1,
+            REPLACED_OBJECTS,
+            Severity.WARNING,
+            f"{what} is present in this clone: it could make git show objects or parents "
+            "that were never committed; synthledger ignores it, but plain git does not: "
+            "compare with git --no-replace-objects, or remove it",
+        )
+        for what in result.replacements
+    )
+    if head is not None:
+        result.files_checked = len(tree_paths(config.root, head, config.protected_dirs))
     if anchor is not None:
         result.anchor = resolve_commit(config.root, anchor)
         result.anchor_ok = is_ancestor(config.root, result.anchor, "HEAD")
@@ -87,8 +126,12 @@ def audit(
                 )
             )
             return result
+        assert head is not None  # the anchor is an ancestor of it
+        result.anchor_on_line = on_first_parent_line(config.root, result.anchor, head)
+        result.commits_checked = len(first_parent_line(config.root, head, exclude=[result.anchor]))
         result.findings.extend(check_range(config, result.anchor, "HEAD"))
     else:
+        result.commits_checked = len(signed.commits)
         result.findings.extend(check_all(config))
     stage_done()
     for path, path_history in signed.paths.items():

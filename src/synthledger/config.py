@@ -68,9 +68,11 @@ def load_config(root: Path, *, records_dir: str | None = None) -> ArchiveConfig:
     return _from_table(root.resolve(), _tool_table(root / "pyproject.toml"), records_dir)
 
 
-def config_from_toml(text: str, root: Path, *, source: str = "pyproject.toml") -> ArchiveConfig:
+def config_from_toml(
+    text: str, root: Path, *, source: str = "pyproject.toml", records_dir: str | None = None
+) -> ArchiveConfig:
     """The configuration a pyproject.toml's text gives (e.g. one read from a commit)."""
-    return _from_table(root.resolve(), _parse_tool_table(text, source), None)
+    return _from_table(root.resolve(), _parse_tool_table(text, source), records_dir)
 
 
 def _from_table(root: Path, table: dict[str, object], records_dir: str | None) -> ArchiveConfig:

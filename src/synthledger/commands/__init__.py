@@ -37,7 +37,23 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
 
 
 def archive_config(args: argparse.Namespace) -> ArchiveConfig:
-    root = (
-        args.root if args.root is not None else find_root(Path.cwd(), records_dir=args.records_dir)
-    )
-    return load_config(root, records_dir=args.records_dir)
+    return load_config(_root(args), records_dir=args.records_dir)
+
+
+def trusted_config(args: argparse.Namespace, trusted: str | None = None) -> ArchiveConfig:
+    """The settings that decide protection, from the commit ``trusted`` names (a base,
+    an anchor), or else from HEAD: never from the working tree or the change judged."""
+    from synthledger.ledger.git import resolve_commit
+    from synthledger.ledger.settings import committed_config, config_at
+
+    root = _root(args)
+    if trusted is None:
+        return committed_config(root, records_dir=args.records_dir)
+    return config_at(root, resolve_commit(root, trusted), records_dir=args.records_dir)
+
+
+def _root(args: argparse.Namespace) -> Path:
+    if args.root is not None:
+        root: Path = args.root
+        return root
+    return find_root(Path.cwd(), records_dir=args.records_dir)

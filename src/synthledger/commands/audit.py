@@ -1,8 +1,11 @@
 """Audit the archive's history: prove it was never rewritten, list each paper's timeline.
 
 Checks every commit since the root for changes to published files (or, with
---anchor, proves that commit an auditor wrote down earlier is still an
-ancestor of HEAD and checks only what came since). For each paper: the
+--anchor, proves that commit an auditor wrote down earlier is still on HEAD's
+first-parent line and checks only what came since, under the anchor's
+settings). It starts with a summary to paste into a report: HEAD, the anchor
+and whether it is on the first-parent line, commits and files checked, any
+replace refs or grafts (ignored), and the findings. For each paper: the
 commits that added its record, corrections and verifications, with author,
 date and signature status, and which fields of the current view came from
 which correction.
@@ -17,8 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
-from synthledger.commands import add_format_option, add_root_option, archive_config
+from synthledger.commands import add_format_option, add_root_option, trusted_config
 from synthledger.findings import exit_status
 
 
@@ -29,13 +33,33 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_format_option(parser)
 
 
+def _print_summary(summary: dict[str, Any], protected: tuple[str, ...]) -> None:
+    """The lines an auditor pastes into a report; --format json has the same under "summary"."""
+    print(f"audit of HEAD {summary['head'] or '(no commits)'}")
+    anchor = summary["anchor"]
+    if anchor is None:
+        print("anchor: none (every commit since the root was checked)")
+    elif not summary["anchor_is_ancestor"]:
+        print(f"anchor {anchor} is NOT an ancestor of HEAD")
+    elif summary["anchor_on_first_parent_line"]:
+        print(f"anchor {anchor} is an ancestor of HEAD, on its first-parent line")
+    else:
+        print(f"anchor {anchor} is an ancestor of HEAD but NOT on its first-parent line")
+    print(f"commits checked: {summary['commits_checked']} (first-parent line)")
+    folders = ", ".join(f"{d}/" for d in protected)
+    print(f"files checked: {summary['files_checked']} under {folders}")
+    ignored = ", ".join(summary["replacements_ignored"]) or "none"
+    print(f"replacements ignored: {ignored}")
+    print(f"findings: {summary['errors']} errors, {summary['warnings']} warnings")
+
+
 def run(args: argparse.Namespace) -> int:
     from synthledger.audit import AUDIT_STAGES, audit
     from synthledger.progress import progress, progress_wanted
     from synthledger.reading.contracts import Contracts
     from synthledger.report import report
 
-    config = archive_config(args)
+    config = trusted_config(args, args.anchor)
     contracts = Contracts.for_archive(config)
     with progress(
         "auditing history", AUDIT_STAGES, enabled=progress_wanted(args.format)
@@ -45,9 +69,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(result.as_dict(), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
         sys.stdout.write("\n")
         return exit_status(result.findings, strict=args.strict)
-    if result.anchor is not None:
-        verdict = "is an ancestor of HEAD" if result.anchor_ok else "is NOT an ancestor of HEAD"
-        print(f"anchor {result.anchor} {verdict}")
+    _print_summary(result.summary(), config.protected_dirs)
     for paper, events in sorted(result.timelines.items()):
         print(f"\n{paper}")
         for event in events:

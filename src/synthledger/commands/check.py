@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from synthledger.commands import add_format_option, add_root_option, archive_config
+from synthledger.commands import add_format_option, add_root_option, trusted_config
 from synthledger.findings import exit_status
 
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
 
-    config = archive_config(args)
+    config = trusted_config(args, args.base)
     with progress("checking", CHECK_STAGES, enabled=progress_wanted(args.format)) as advance:
         result = check(config, base=args.base, on_progress=advance)
     if args.out:

@@ -10,20 +10,30 @@ main line is the merge's change.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
-from synthledger.ledger.git import is_ancestor, resolve_commit, resolve_head
+from synthledger.ledger.git import is_ancestor, resolve_commit, resolve_head, tree_paths
 from synthledger.ledger.history import (
     Change,
     ChangeKind,
     Diff,
+    History,
     first_parent_line,
     read_history,
     read_staged,
 )
+from synthledger.ledger.mainline import (
+    OFF_THE_LINE,
+    off_line_message,
+    on_first_parent_line,
+    stray_root_message,
+    stray_roots,
+)
+from synthledger.ledger.settings import PYPROJECT, settings_change_problems
 
 MODIFIED = "SL701"
 DELETED = "SL702"
@@ -33,26 +43,49 @@ TYPE_CHANGED = "SL705"
 HISTORY_REWRITTEN = "SL706"
 NOT_FAST_FORWARD = "SL707"
 PREDATES_ENFORCEMENT = "SL708"
+# OFF_THE_LINE = "SL709": a trusted commit is an ancestor but off the first-parent line.
+SETTINGS_LOOSENED = "SL710"
+GITLINK = "SL711"
+SYMLINK = "SL712"
+PATH_TWIN = "SL713"
+REPLACED_OBJECTS = "SL714"  # replace refs or grafts: reported by audit, refused by pre-receive
+UNJUDGED_REF = "SL715"  # a ref pre-receive does not know how to judge
 
 # Findings about history as a whole, not one file, point at the archive root.
 WHOLE_ARCHIVE = "."
 
+_GITLINK_MODE = "160000"
+_SYMLINK_MODE = "120000"
 _FILE_TYPES = {0o100000: "regular file", 0o120000: "symlink", 0o160000: "submodule"}
+
+__all__ = ["OFF_THE_LINE"]
 
 
 def check_staged(config: ArchiveConfig) -> list[Finding]:
-    """The staged change against HEAD; with no commits yet, everything staged is an addition."""
+    """The staged change against HEAD; with no commits yet, everything staged is an addition.
+
+    ``config`` should be HEAD's committed settings (``committed_config``): a
+    staged pyproject.toml is judged, never obeyed.
+    """
+    watched = _watched(config)
+    head = resolve_head(config.root, full_history=False)
+    published = tree_paths(config.root, head, config.protected_dirs) if head else []
+    twins = _Twins(published)
     findings: list[Finding] = []
-    for diff in read_staged(config.root, config.protected_dirs):
-        findings.extend(_judge(diff, config, commit=None, enforced=True))
+    for diff in read_staged(config.root):
+        if watched(diff.path) or (diff.old_path is not None and watched(diff.old_path)):
+            findings.extend(_judge(diff, config, twins, commit=None, parent=head, enforced=True))
     return findings
 
 
 def check_range(config: ArchiveConfig, base: str, head: str = "HEAD") -> list[Finding]:
     """Every first-parent commit in base..head, each against its first parent.
 
-    ``base`` must be an ancestor of ``head``: otherwise published history was
-    rewritten (or ``head`` is behind), which is itself an error.
+    ``base`` must be on ``head``'s first-parent line: if it is not even an
+    ancestor, published history was rewritten (SL706); if it is an ancestor
+    reached only through a merge's second parent, the main line was replaced
+    around it (SL709). ``config`` should be the base's settings
+    (``config_at(base)``), the trusted side: the range's own are judged.
     """
     # Shallow clones are refused first: in one, base looks unrelated to head.
     head_sha = resolve_head(config.root, head)
@@ -67,13 +100,28 @@ def check_range(config: ArchiveConfig, base: str, head: str = "HEAD") -> list[Fi
             f"behind, merge {base} into it, otherwise put back the commits that were dropped"
         )
         findings.append(history_finding(HISTORY_REWRITTEN, message, head_sha))
+    elif not on_first_parent_line(config.root, base_sha, head_sha):
+        message = off_line_message(f"the base {base}", base_sha, head, head_sha)
+        findings.append(history_finding(OFF_THE_LINE, message, head_sha))
     findings.extend(check_commits(config, head_sha, exclude=[base_sha]))
     return findings
 
 
-def check_all(config: ArchiveConfig) -> list[Finding]:
-    """Every commit of the first-parent line of HEAD, from the root."""
-    return check_commits(config, "HEAD")
+def check_all(config: ArchiveConfig, head: str = "HEAD") -> list[Finding]:
+    """Every commit of the first-parent line of ``head``, from the root.
+
+    With nothing trusted to compare with, a replaced main line still shows as
+    a second root reached through a merge (SL709).
+    """
+    head_sha = resolve_head(config.root, head)
+    if head_sha is None:
+        return []
+    findings = [
+        history_finding(OFF_THE_LINE, stray_root_message(root, head_sha), head_sha)
+        for root in stray_roots(config.root, head_sha)
+    ]
+    findings.extend(check_commits(config, head_sha))
+    return findings
 
 
 def check_commits(
@@ -83,22 +131,36 @@ def check_commits(
 
     Changes made at or before ``config.enforce_from`` are warnings (SL708).
     """
-    history = read_history(config.root, rev=head, pathspecs=config.protected_dirs, exclude=exclude)
+    history = read_history(config.root, rev=head, keep=_watched(config), exclude=exclude)
     if not history.changes:
         return []
     enforced = _enforced_commits(config, head, exclude)
+    twins = _Twins(_published_before(config, history) if exclude else ())
     findings: list[Finding] = []
     for change in history.changes:
         sha = change.commit.sha
         findings.extend(
-            _judge(change, config, commit=sha, enforced=enforced is None or sha in enforced)
+            _judge(
+                change,
+                config,
+                twins,
+                commit=sha,
+                parent=change.commit.parents[0] if change.commit.parents else None,
+                enforced=enforced is None or sha in enforced,
+            )
         )
     return findings
 
 
 def history_finding(rule: str, message: str, commit: str) -> Finding:
-    """An error about history as a whole (SL706, SL707), located at the archive root."""
+    """An error about history as a whole (SL706, SL707, SL709), located at the archive root."""
     return Finding(WHOLE_ARCHIVE, 1, 1, rule, Severity.ERROR, message, commit=commit)
+
+
+def _published_before(config: ArchiveConfig, history: History) -> Iterable[str]:
+    """The protected paths at the first parent of the oldest commit read."""
+    parents = history.commits[0].parents if history.commits else ()
+    return tree_paths(config.root, parents[0], config.protected_dirs) if parents else ()
 
 
 def _enforced_commits(
@@ -119,9 +181,63 @@ def _enforced_commits(
 
 
 def _judge(
-    change: Change | Diff, config: ArchiveConfig, *, commit: str | None, enforced: bool
+    change: Change | Diff,
+    config: ArchiveConfig,
+    twins: _Twins,
+    *,
+    commit: str | None,
+    parent: str | None,
+    enforced: bool,
 ) -> list[Finding]:
-    """What, if anything, ``change`` did to a published file."""
+    """What, if anything, ``change`` did to the published files or to what protects them."""
+    where = "in the staged change" if commit is None else f"in commit {commit[:12]}"
+    if PYPROJECT in (change.path, change.old_path):
+        if parent is None:
+            return []  # the first commit establishes the settings; later ones are judged
+        problems = settings_change_problems(
+            config,
+            change.old_blob if change.old_path == PYPROJECT else None,
+            change.new_blob if change.path == PYPROJECT else None,
+            parent,
+        )
+        return [
+            _finding(PYPROJECT, SETTINGS_LOOSENED, what, where, fix, config, commit, enforced)
+            for what, fix in problems
+        ]
+    findings = [
+        _finding(
+            change.old_path or change.path,
+            rule,
+            f"published file {what}",
+            where,
+            _fix(rule, change, config),
+            config,
+            commit,
+            enforced,
+        )
+        for rule, what in _edits(change, config)
+    ]
+    if change.new_mode is not None and TYPE_CHANGED not in {f.rule for f in findings}:
+        findings.extend(_new_entry(change, config, where, commit, enforced))
+    if change.kind in (ChangeKind.ADDED, ChangeKind.RENAMED):
+        twin = twins.add(change.path)
+        if twin is not None:
+            what = (
+                f"{change.path} is the same path as {twin} on a case-insensitive or "
+                "Unicode-normalising file system (macOS, Windows)"
+            )
+            fix = (
+                "one would overwrite the other in a checkout there; choose a name that "
+                "differs by more than case or Unicode normalisation"
+            )
+            findings.append(
+                _finding(change.path, PATH_TWIN, what, where, fix, config, commit, enforced)
+            )
+    return findings
+
+
+def _edits(change: Change | Diff, config: ArchiveConfig) -> list[tuple[str, str]]:
+    """(rule, what happened) for each way ``change`` altered a published file."""
     published = change.old_path
     if published is None or not _protected(published, config.protected_dirs):
         return []  # an addition, or a file that came from outside the protected trees
@@ -138,21 +254,100 @@ def _judge(
     if mode_changed and change.old_mode != change.new_mode:
         what = f"changed mode from {change.old_mode} to {change.new_mode}"
         violations.append((MODE_CHANGED, what))
+    return violations
 
-    where = "in the staged change" if commit is None else f"in commit {commit[:12]}"
-    findings = []
-    for rule, what in violations:
-        if enforced:
-            message = f"published file {what} {where}: {_fix(rule, change, config)}"
-            severity = Severity.ERROR
-        else:
-            message = (
-                f"published file {what} {where}, which predates enforcement "
-                f"(enforce-from {config.enforce_from}): reported, not refused"
-            )
-            rule, severity = PREDATES_ENFORCEMENT, Severity.WARNING
-        findings.append(Finding(published, 1, 1, rule, severity, message, commit=commit))
-    return findings
+
+def _new_entry(
+    change: Change | Diff, config: ArchiveConfig, where: str, commit: str | None, enforced: bool
+) -> list[Finding]:
+    """A gitlink or a symlink at, in or above a protected folder: git stores a pointer
+    there, not the content the archive means."""
+    if not _covers(change.path, config.protected_dirs):
+        return []
+    if change.new_mode == _GITLINK_MODE:
+        what = f"{change.path} is a gitlink (a submodule, mode 160000)"
+        fix = (
+            "a submodule's content is not stored in this archive and can change under it; "
+            "commit the files themselves"
+        )
+        return [_finding(change.path, GITLINK, what, where, fix, config, commit, enforced)]
+    if change.new_mode == _SYMLINK_MODE:
+        what = f"{change.path} is a symlink"
+        fix = (
+            "protected folders hold regular files only, and a symlink's target is not what "
+            "git stores; commit the file or folder itself"
+        )
+        return [_finding(change.path, SYMLINK, what, where, fix, config, commit, enforced)]
+    return []
+
+
+def _finding(
+    path: str,
+    rule: str,
+    what: str,
+    where: str,
+    fix: str,
+    config: ArchiveConfig,
+    commit: str | None,
+    enforced: bool,
+) -> Finding:
+    if enforced:
+        return Finding(path, 1, 1, rule, Severity.ERROR, f"{what} {where}: {fix}", commit=commit)
+    message = (
+        f"{what} {where}, which predates enforcement "
+        f"(enforce-from {config.enforce_from}): reported, not refused"
+    )
+    return Finding(path, 1, 1, PREDATES_ENFORCEMENT, Severity.WARNING, message, commit=commit)
+
+
+class _Twins:
+    """Paths by what a case-insensitive, Unicode-normalising file system makes of them.
+
+    Every folder on the way counts: ``Records/x`` lands in ``records/`` there.
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._seen: dict[str, str] = {}
+        for path in paths:
+            self.add(path)
+
+    def add(self, path: str) -> str | None:
+        """Remember ``path``; the first known path it collides with, if any."""
+        clash = None
+        folded = _fold(path).split("/")
+        parts = path.split("/")
+        if len(folded) != len(parts):  # cannot happen for real text; never guess
+            folded = parts
+        prefix = key = ""
+        for part, folded_part in zip(parts, folded, strict=True):
+            prefix = f"{prefix}/{part}" if prefix else part
+            key = f"{key}/{folded_part}" if key else folded_part
+            known = self._seen.setdefault(key, prefix)
+            if known != prefix and clash is None:
+                clash = known
+        return clash
+
+
+def _fold(path: str) -> str:
+    """Canonical caseless form (Unicode 3.13: NFD(casefold(NFD(x))))."""
+    if path.isascii():
+        return path.lower()
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
+
+
+def _watched(config: ArchiveConfig) -> Callable[[str], bool]:
+    """The paths the check reads: the protected trees, anything a case-insensitive
+    file system would put there, the folders above them, and pyproject.toml."""
+    tops = tuple(_fold(d.strip("/").removeprefix("./")) for d in config.protected_dirs)
+    below = tuple(f"{top}/" for top in tops)
+
+    def watched(path: str) -> bool:
+        if path == PYPROJECT:
+            return True
+        key = _fold(path)
+        return key in tops or key.startswith(below) or any(t.startswith(f"{key}/") for t in tops)
+
+    return watched
 
 
 def _fix(rule: str, change: Change | Diff, config: ArchiveConfig) -> str:
@@ -214,6 +409,13 @@ def _protected(path: str, directories: Sequence[str]) -> bool:
         if path == top or path.startswith(f"{top}/"):
             return True
     return False
+
+
+def _covers(path: str, directories: Sequence[str]) -> bool:
+    """``path`` is a protected folder, is inside one, or is a folder above one."""
+    return _protected(path, directories) or any(
+        directory.strip("/").removeprefix("./").startswith(f"{path}/") for directory in directories
+    )
 
 
 def _file_type(mode: str | None) -> str:

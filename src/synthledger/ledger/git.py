@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import subprocess
 import threading
 from collections.abc import Generator, Sequence
@@ -21,12 +22,19 @@ SHALLOW_MESSAGE = (
     "or git fetch --unshallow"
 )
 
+# Git as it stores things, in every git this tool runs: replace refs and a
+# grafts file could show objects and parents that are not the ones committed,
+# so both are ignored (audit reports them). The option and the variables say
+# the same; the variables also reach the cat-file GitPython starts.
+GIT_ENVIRONMENT = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull}
+
 # The same history must read the same on every clone, whatever the local
-# configuration: replace refs could show a history that is not the one in the
-# objects, log.showSignature would mix gpg output into the stream, an order
-# file would reorder a commit's changes, another output encoding its names.
+# configuration: log.showSignature would mix gpg output into the stream, an
+# order file would reorder a commit's changes, another output encoding its names.
 _GIT_OPTIONS = (
     "--no-replace-objects",
+    "-c",
+    "advice.graftFileDeprecated=false",
     "-c",
     "log.showSignature=false",
     "-c",
@@ -67,6 +75,7 @@ def run(repo_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
             ["git", "-C", str(repo_dir), *_GIT_OPTIONS, *args],
             capture_output=True,
             check=False,
+            env={**os.environ, **GIT_ENVIRONMENT},
         )
     except FileNotFoundError as exc:
         raise SynthledgerError("git not found: install git and put it on PATH") from exc
@@ -130,6 +139,24 @@ def read_tree(repo_dir: Path, commit: str, directory: str) -> dict[str, str]:
     return tree
 
 
+def tree_paths(repo_dir: Path, commit: str, pathspecs: Sequence[str]) -> list[str]:
+    """Every path (files, symlinks, gitlinks) at or below ``pathspecs`` in ``commit``'s tree."""
+    output = git(repo_dir, "ls-tree", "-r", "-z", "--name-only", commit, "--", *pathspecs)
+    return [path for path in output.split("\0") if path]
+
+
+def replacements(repo_dir: Path) -> list[str]:
+    """What could make git show other objects than the ones stored: each replace ref,
+    and a grafts file. Every git call here ignores them; audit reports them."""
+    found = git(repo_dir, "for-each-ref", "--format=%(refname)", "refs/replace/").split()
+    # Not --git-path: it answers with GIT_GRAFT_FILE, which points nowhere here.
+    common = git(repo_dir, "rev-parse", "--path-format=absolute", "--git-common-dir").strip()
+    grafts = Path(common, "info", "grafts")
+    if grafts.exists():
+        found.append(str(grafts))
+    return found
+
+
 def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None, None]:
     """The contents of ``blobs``, in order, through one ``git cat-file --batch``.
 
@@ -142,7 +169,9 @@ def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None,
     import git as gitpython  # GitPython runs git with the repository's environment set up
 
     repo = gitpython.Repo(repo_dir, search_parent_directories=True)  # an archive in a subfolder
-    process = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+    process = repo.git.cat_file(
+        "--batch", as_process=True, istream=subprocess.PIPE, env=GIT_ENVIRONMENT
+    )
     stdin, stdout = process.proc.stdin, process.proc.stdout
     assert stdin is not None and stdout is not None
 

@@ -135,13 +135,15 @@ def read_history(
     pathspecs: Sequence[str] = (),
     signatures: bool = False,
     exclude: Sequence[str] = (),
+    keep: Callable[[str], bool] | None = None,
 ) -> History:
     """Read the first-parent line of ``rev`` in one ``git log``.
 
     ``since`` (a revision) and ``exclude`` (commit hashes, e.g. the tips of
     existing refs) stop the walk: commits reachable from them are left out.
     ``pathspecs`` are plain paths (directories or files, no pathspec magic):
-    only changes at or below them are kept. Paths are relative to
+    only changes at or below them are kept; ``keep``, if given, decides
+    instead, path by path. Paths are relative to
     ``repo_dir``. ``signatures`` asks git to verify each commit's signature,
     which can be slow. A repository whose HEAD has no commits yet has an
     empty history.
@@ -175,7 +177,8 @@ def read_history(
         *(f"^{stop}" for stop in stops),
         "--",
     )
-    return _build(output, signed=signatures, wanted=_path_filter(pathspecs))
+    wanted = keep if keep is not None else _path_filter(pathspecs)
+    return _build(output, signed=signatures, wanted=wanted)
 
 
 def read_staged(repo_dir: Path, pathspecs: Sequence[str] = ()) -> tuple[Diff, ...]:

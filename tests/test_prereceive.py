@@ -325,7 +325,7 @@ def test_a_replace_ref_is_refused(client: GitRepo, server: GitRepo) -> None:
 
     assert result.returncode == 1
     assert remote_lines(result) == [
-        f".:1:1: error[SL714] in commit {edited[:12]}: push to refs/replace/{original} "
+        f".:1:1: error[SL715] in commit {edited[:12]}: push to refs/replace/{original} "
         "refused: a replacement object makes git show content that was never committed, to "
         "this server and every mirror; the archive changes only by new commits on its main "
         "branch",

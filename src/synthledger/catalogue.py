@@ -94,6 +94,37 @@ _ENTRIES: tuple[tuple[str, Severity, str], ...] = (
     ("SL706", ERROR, "history was not rewritten: the base is still part of the history checked"),
     ("SL707", ERROR, "a push to the main branch only extends its first-parent line"),
     ("SL708", WARNING, "a change to a published file before enforcement began"),
+    (
+        "SL709",
+        ERROR,
+        "a base, anchor or pushed old tip is on HEAD's first-parent line, not merely an "
+        "ancestor; without one, no root commit is reached only through a merge",
+    ),
+    (
+        "SL710",
+        ERROR,
+        "a change to [tool.synthledger] never loosens protection: no protected folder moves, "
+        "the main branch is never renamed, enforce-from is set once, to a published commit",
+    ),
+    ("SL711", ERROR, "no gitlink (submodule) in or above a protected folder"),
+    ("SL712", ERROR, "no symlink in or above a protected folder, the folder itself included"),
+    (
+        "SL713",
+        ERROR,
+        "no new path is the same as another on a case-insensitive or Unicode-normalising "
+        "file system",
+    ),
+    (
+        "SL714",
+        WARNING,
+        "no replace refs or grafts file in the clone (synthledger ignores them; plain git does not)",
+    ),
+    (
+        "SL715",
+        ERROR,
+        "a push changes only branches and tags: never refs/replace/* or another ref the "
+        "pre-receive hook cannot judge",
+    ),
     ("SL801", ERROR, "the computed manifest satisfies paper-manifest-v1.1"),
     ("SL802", ERROR, "every record a manifest needs is usable"),
 )

@@ -48,8 +48,8 @@ SETTINGS_LOOSENED = "SL710"
 GITLINK = "SL711"
 SYMLINK = "SL712"
 PATH_TWIN = "SL713"
-REPLACED_OBJECTS = "SL714"  # replace refs or grafts: reported by audit, refused by pre-receive
-UNJUDGED_REF = "SL715"  # a ref pre-receive does not know how to judge
+REPLACED_OBJECTS = "SL714"  # replace refs or grafts in a clone: reported by audit
+UNJUDGED_REF = "SL715"  # a pushed ref pre-receive does not judge, refs/replace/* first
 
 # Findings about history as a whole, not one file, point at the archive root.
 WHOLE_ARCHIVE = "."

@@ -26,7 +26,6 @@ from synthledger.findings import Finding, exit_status
 from synthledger.ledger.additive import (
     NOT_FAST_FORWARD,
     OFF_THE_LINE,
-    REPLACED_OBJECTS,
     UNJUDGED_REF,
     check_all,
     check_commits,
@@ -113,7 +112,7 @@ def _refused_ref(update: RefUpdate) -> Finding:
     what = update.new if not _is_zero(update.new) else update.old
     if update.ref.startswith("refs/replace/"):
         return history_finding(
-            REPLACED_OBJECTS,
+            UNJUDGED_REF,
             f"push to {update.ref} refused: a replacement object makes git show content "
             "that was never committed, to this server and every mirror; the archive "
             "changes only by new commits on its main branch",

@@ -117,7 +117,8 @@ _ENTRIES: tuple[tuple[str, Severity, str], ...] = (
     (
         "SL714",
         WARNING,
-        "no replace refs or grafts file in the clone (synthledger ignores them; plain git does not)",
+        "no replace refs or grafts file in the clone (synthledger ignores them, plain git "
+        "does not)",
     ),
     (
         "SL715",

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from synthledger.config import ArchiveConfig
 
 RECORD_SUFFIX = ".yaml"
+# The contracts' pattern for every id: paper, claim, reference, correction.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+def is_paper_id(text: str) -> bool:
+    """Whether ``text`` is a valid id: a paper folder's name, a correction's file stem."""
+    return ID_PATTERN.fullmatch(text) is not None
 
 
 class FileKind(enum.StrEnum):

@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.check import CHECK_STAGES, check
-    from synthledger.deriving.manifest import write_manifests
+    from synthledger.deriving.manifest_files import write_manifests
     from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
 

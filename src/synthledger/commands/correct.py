@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from datetime import date
 
     from synthledger.authoring.asking import ask_required, can_ask, missing
-    from synthledger.authoring.scaffold import (
+    from synthledger.authoring.correction import (
         check_kind,
         correction_contract,
         correction_target,

@@ -44,13 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from synthledger.deriving.manifest import (
-        dumps,
-        index_entry,
-        index_of,
-        iter_manifests,
-        write_manifests,
-    )
+    from synthledger.deriving.manifest import iter_manifests
+    from synthledger.deriving.manifest_files import dumps, index_entry, index_of, write_manifests
     from synthledger.findings import Finding
     from synthledger.ledger.snapshot import read_snapshot
     from synthledger.progress import progress, progress_wanted

@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.authoring.asking import ask_optional, ask_required, can_ask, missing
-    from synthledger.authoring.scaffold import new_synthesis
+    from synthledger.authoring.synthesis import new_synthesis
 
     config = archive_config(args)
     title, publisher, question = args.title, args.publisher, args.question

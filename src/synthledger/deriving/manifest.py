@@ -7,13 +7,9 @@ times. The same history gives the same bytes on any clone, any day.
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import orjson
 
 from synthledger.deriving.gate import (
     REQUIRED_ROLES,
@@ -27,7 +23,6 @@ from synthledger.deriving.level import verification_level
 from synthledger.deriving.quality import dimensions, tier
 from synthledger.deriving.status import correction_status
 from synthledger.deriving.view import Amendment, current_view, policy_in_force
-from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding, Severity
 from synthledger.layout import CONTRACT_FAMILY, FileKind
 from synthledger.ledger.snapshot import Entry, Snapshot, paused_cycle_collection, utc
@@ -43,89 +38,6 @@ class ManifestSet:
     # patches of its corrections in force applied.
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-
-    def index(self) -> dict[str, Any]:
-        return index_of(index_entry(p, m) for p, m in sorted(self.manifests.items()))
-
-
-def index_entry(paper: str, manifest: dict[str, Any]) -> dict[str, Any]:
-    """What the index says of one paper: enough to list and filter papers."""
-    return {
-        "id": paper,
-        "title": manifest["title"],
-        "status": manifest["status"],
-        "tier": manifest["tier"]["name"] if manifest["tier"] else None,
-        "gate": manifest["gate"]["status"] if manifest["gate"] else None,
-        "dimensions": {k: v["level"] for k, v in manifest["dimensions"].items()},
-        "correction_count": manifest["correction_count"],
-        "published": manifest["published"]["date"],
-        "manifest": f"{paper}.json",
-    }
-
-
-def index_of(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    return {"contract": "paper-index-v1", "papers": sorted(entries, key=lambda e: e["id"])}
-
-
-def write_manifests(
-    manifests: Iterable[tuple[str, dict[str, Any]]],
-    out: Path,
-    *,
-    index: bool = True,
-    on_written: Callable[[dict[str, Any]], None] | None = None,
-) -> int:
-    """One ``<id>.json`` per paper in ``out``, and ``index.json`` unless ``index`` is False.
-
-    Each manifest is written as it comes and then let go: only the index rows
-    are kept, so memory does not grow with the archive. ``on_written`` hears of
-    each paper's index row. Returns the number of manifests written.
-    """
-    make_directory(out)
-    rows = []
-    for paper, manifest in manifests:
-        write_if_changed(out / f"{paper}.json", dumps_bytes(manifest))
-        rows.append(index_entry(paper, manifest))
-        if on_written is not None:
-            on_written(rows[-1])
-    if index:
-        write_if_changed(out / "index.json", dumps_bytes(index_of(rows)))
-    return len(rows)
-
-
-def write_if_changed(file: Path, content: bytes) -> None:
-    """Write ``content`` to ``file`` unless it already holds exactly that.
-
-    Manifests are deterministic, so a second build mostly finds them written:
-    reading and comparing costs a fifth of rewriting, and an unchanged file
-    keeps its modification time for the tools that sync or serve it. A new
-    content replaces the old at once: never a half-written manifest. No fsync:
-    a rebuild gives the same bytes, and waiting for the disk 100,000 times
-    would cost minutes.
-    """
-    try:
-        if file.read_bytes() == content:
-            return
-    except OSError:
-        pass  # absent or unreadable: write it
-    write_atomic(file, content, durable=False)
-
-
-def dumps(document: dict[str, Any]) -> str:
-    """The one serialisation of a manifest: sorted keys, UTF-8 text, a final newline."""
-    return dumps_bytes(document).decode("utf-8")
-
-
-def dumps_bytes(document: dict[str, Any]) -> bytes:
-    """``dumps`` as UTF-8 bytes. orjson writes the same bytes as the standard
-    library's indenting encoder, which is pure Python and a tenth as fast; the
-    standard library takes what orjson refuses (integers past 64 bits)."""
-    try:
-        return orjson.dumps(
-            document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-        )
-    except orjson.JSONEncodeError:
-        text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        return text.encode("utf-8")
 
 
 def build_manifests(

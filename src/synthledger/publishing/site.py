@@ -20,7 +20,7 @@ from urllib.parse import quote
 import jinja2
 
 from synthledger.config import ArchiveConfig
-from synthledger.deriving.manifest import dumps
+from synthledger.deriving.manifest_files import dumps
 from synthledger.deriving.quality import Level
 from synthledger.deriving.status import Status
 from synthledger.errors import SynthledgerError

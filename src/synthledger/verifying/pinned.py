@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,9 +21,8 @@ from synthledger.checking.rules.artifacts import escapes_folder, symlink_on_the_
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.view import view_in_tree
 from synthledger.errors import SynthledgerError
+from synthledger.layout import is_paper_id
 from synthledger.reading.load import load_file
-
-PAPER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +63,7 @@ class ArtifactMismatch(SynthledgerError):
 
 def load_paper(config: ArchiveConfig, paper: str) -> Paper:
     """The paper's current view and the artifacts it pins (SynthledgerError if unreadable)."""
-    if not PAPER_ID.fullmatch(paper):
+    if not is_paper_id(paper):
         raise SynthledgerError(f"{paper!r} is not a paper id (letters, digits, '.', '_', '-')")
     folder = f"{config.records_dir}/papers/{paper}"
     synthesis = _data(config, f"{folder}/synthesis.yaml", f"no paper {paper} in the archive")

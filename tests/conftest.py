@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import isolate_git
+from support.gitrepo import isolate_git
 
 
 @pytest.fixture

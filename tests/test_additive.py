@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, python_env, synthledger_cli
+from support.gitrepo import GitRepo, python_env, synthledger_cli
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, bundled_archive, synthledger_cli
+from support.gitrepo import GitRepo, bundled_archive, synthledger_cli
 
 SEED_ID = "ff1b47c123e856ad"
 SEED = f"records/papers/{SEED_ID}/synthesis.yaml"

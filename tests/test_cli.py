@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, Archive, run_cli, value_at
+from support.archive import PAPER, Archive, run_cli, value_at
 from synthledger import __version__
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"

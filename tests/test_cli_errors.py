@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import python_env
+from support.gitrepo import python_env
 from synthledger import cli
 
 TESTS = Path(__file__).resolve().parent

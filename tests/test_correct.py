@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, Archive, run_cli
-from filling import fill, placeholder_lines
-from gitrepo import GitRepo, bundled_archive
-from terminal import Terminal
+from support.archive import PAPER, Archive, run_cli
+from support.filling import fill, placeholder_lines
+from support.gitrepo import GitRepo, bundled_archive
+from support.terminal import Terminal
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"
 SEED = "5291ede05b044497"  # a bundled paper whose claims are public only as counts

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, python_env
+from support.gitrepo import GitRepo, python_env
 from support.odd import cli, committed, one_line_error
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic

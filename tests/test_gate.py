@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, REPRO_RESULTS, Archive, run_cli, sha256_hex
-from gitrepo import GitRepo, isolate_git
+from support.archive import PAPER, REPRO_RESULTS, Archive, run_cli, sha256_hex
+from support.gitrepo import GitRepo, isolate_git
 from synthledger.deriving.gate import Attempt, verdict
 
 GATE = {"id": "gate-2", "name": "Gate 2", "short_name": "Gate 2", "activated": "2026-06-10"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import run_cli
+from support.archive import run_cli
 from synthledger.cli import COMMANDS
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from support.gitrepo import GitRepo
 from synthledger.errors import SynthledgerError
 from synthledger.ledger.git import SHALLOW_MESSAGE, is_ancestor, resolve_commit
 from synthledger.ledger.history import ChangeKind, first_parent_line, read_history, read_staged

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, run_cli
-from filling import fill, placeholder_lines
-from terminal import Terminal
+from support.archive import Archive, run_cli
+from support.filling import fill, placeholder_lines
+from support.terminal import Terminal
 
 TITLE = 'Quantization: "effects" on code completion models'
 QUESTION = "How does weight quantization change the latency and accuracy of code completion models?"

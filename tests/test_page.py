@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import isolate_git
-from pagerepo import (
+from support.gitrepo import isolate_git
+from support.pagerepo import (
     PAPER,
     SEED_000,
     SEED_003,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, REPO, Archive, value_at
-from gitrepo import GitRepo, isolate_git
+from support.archive import PAPER, REPO, Archive, value_at
+from support.gitrepo import GitRepo, isolate_git
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"
 HOOK_ID = "synthledger-validate"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, python_env
+from support.gitrepo import GitRepo, python_env
 from synthledger.ledger import prereceive
 from synthledger.ledger.prereceive import RefUpdate, check_push, parse_updates
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, bundled_archive
+from support.gitrepo import GitRepo, bundled_archive
+from support.terminal import Terminal
 from synthledger.audit import AUDIT_STAGES, audit
 from synthledger.check import CHECK_STAGES, check
 from synthledger.config import load_config
 from synthledger.reading.contracts import Contracts
-from terminal import Terminal
 
 # A tiny program that does three steps of "work" under the helper.
 SCRIPT = """\

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from archive import PAPER, Archive, parse, run_cli, sha256_hex
-from sandboxing import needs_sandbox
+from support.archive import PAPER, Archive, parse, run_cli, sha256_hex
+from support.sandboxing import needs_sandbox
 from synthledger.verifying.prove import (
     declared_axioms,
     printed_axioms,

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from archive import PAPER, REPORT, Archive, parse, run_cli, sha256_hex
-from gitrepo import REPO_ROOT
-from sandboxing import Server, connect_script, needs_sandbox, processes_mentioning
+from support.archive import PAPER, REPORT, Archive, parse, run_cli, sha256_hex
+from support.gitrepo import REPO_ROOT
+from support.sandboxing import Server, connect_script, needs_sandbox, processes_mentioning
 
 pytestmark = needs_sandbox
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from gitrepo import REPO_ROOT
-from sandboxing import Server, connect_script, needs_sandbox, processes_mentioning
+from support.gitrepo import REPO_ROOT
+from support.sandboxing import Server, connect_script, needs_sandbox, processes_mentioning
 from synthledger.verifying import sandbox
 from synthledger.verifying.sandbox import Limits, MiB, SandboxError
 

@@ -8,9 +8,9 @@ from typing import NamedTuple
 
 import pytest
 
-from archive import run_cli
-from gitrepo import isolate_git
-from pagerepo import PAPER, SEED_000, SEED_000_PAGE, correct, one_paper, seeds, template
+from support.archive import run_cli
+from support.gitrepo import isolate_git
+from support.pagerepo import PAPER, SEED_000, SEED_000_PAGE, correct, one_paper, seeds, template
 
 # Wide enough that no value of the seed pages wraps inside its table cell.
 WIDE = {"COLUMNS": "250"}

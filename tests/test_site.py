@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from archive import run_cli
-from gitrepo import isolate_git
-from pagerepo import PAPER, SEED_000, SEED_003, commit, correct, one_paper, seeds, template
+from support.archive import run_cli
+from support.gitrepo import isolate_git
+from support.pagerepo import PAPER, SEED_000, SEED_003, commit, correct, one_paper, seeds, template
+from support.terminal import Terminal
 from synthledger.publishing.site import MARKER
-from terminal import Terminal
 
 PAGES = (f"papers/{SEED_000}/index.html", f"papers/{SEED_003}/index.html")
 

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
-from archive import run_cli
-from gitrepo import isolate_git
-from pagerepo import SEED_000, SEED_003, correct, seeds
+from support.archive import run_cli
+from support.gitrepo import isolate_git
+from support.pagerepo import SEED_000, SEED_003, correct, seeds
 
 if TYPE_CHECKING:
     from selenium.webdriver.chrome.webdriver import WebDriver

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, isolate_git
+from support.gitrepo import GitRepo, isolate_git
 from synthledger.errors import SynthledgerError
 from synthledger.ledger.git import stream_blobs
 

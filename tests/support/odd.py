@@ -16,8 +16,8 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from archive import Archive
-from gitrepo import GitRepo, python_env
+from support.archive import Archive
+from support.gitrepo import GitRepo, python_env
 
 # Root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH obeys mode bits like anyone.
 SETPRIV = shutil.which("setpriv")

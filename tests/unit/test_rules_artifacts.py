@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import (
+from support.archive import (
     PAPER,
     REPORT,
     REPRO_RESULTS,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, Archive, git_blob_sha1, position, sha256_hex, value_at
+from support.archive import PAPER, Archive, git_blob_sha1, position, sha256_hex, value_at
 from synthledger.findings import Finding, Severity
 
 ERROR = Severity.ERROR

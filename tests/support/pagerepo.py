@@ -15,8 +15,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from archive import Archive, dump, synthesis_data
-from gitrepo import REPO_ROOT, GitRepo
+from support.archive import Archive, dump, synthesis_data
+from support.gitrepo import REPO_ROOT, GitRepo
 from synthledger.config import load_config
 from synthledger.ledger.git import git_blob_hash
 from synthledger.publishing.model import Pages

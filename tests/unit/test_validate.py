@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, REPO, REPORT, SCHEMAS, Archive, position, run_cli
+from support.archive import PAPER, REPO, REPORT, SCHEMAS, Archive, position, run_cli
 from synthledger.checking.rules import RULES
 from synthledger.checking.validate import validate
 from synthledger.config import load_config
@@ -285,7 +285,7 @@ def test_a_changed_artifact_brings_the_records_that_pin_it(archive: Archive) -> 
 def test_every_rule_of_the_validator_is_named_by_a_test() -> None:
     """A guard for new rules: each id the validator can report appears in some test module."""
     tests = "".join(
-        file.read_text(encoding="utf-8") for file in Path(__file__).parent.glob("test_*.py")
+        file.read_text(encoding="utf-8") for file in Path(__file__).parents[1].rglob("test_*.py")
     )
     decided_here = {"SL101", "SL102", "SL103", "SL104", "SL203", "SL206", "SL502"}
     rule_ids = decided_here | {registered.id for registered in RULES}

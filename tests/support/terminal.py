@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from archive import COLOUR_VARIABLES
+from support.archive import COLOUR_VARIABLES
 
 TIMEOUT = 60.0
 

@@ -25,7 +25,7 @@ from synthledger.config import load_config
 from synthledger.findings import Finding
 from synthledger.reading.load import load_bytes
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "schemas"
 
 PAPER = "p1"

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import PAPER, Archive, synthesis_data
+from support.archive import PAPER, Archive, synthesis_data
 from synthledger.checking.rules import RULES
 from synthledger.checking.validate import validate
 from synthledger.config import load_config

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import PAPER, SCHEMAS, Archive, position, synthesis_data
+from support.archive import PAPER, SCHEMAS, Archive, position, synthesis_data
 from synthledger.findings import Finding, Severity
 from synthledger.reading.contracts import Contracts, bundled_contracts_dir
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, position, value_at
+from support.archive import Archive, position, value_at
 from synthledger.findings import Finding, Severity
 
 ERROR = Severity.ERROR

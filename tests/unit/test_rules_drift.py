@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, position
+from support.archive import Archive, position
 from synthledger.findings import Finding, Severity, exit_status
 
 WARNING = Severity.WARNING

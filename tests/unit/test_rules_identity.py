@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import POLICY_YAML, Archive, position
+from support.archive import POLICY_YAML, Archive, position
 from synthledger.findings import Finding, Severity
 
 ERROR = Severity.ERROR

@@ -12,7 +12,7 @@ from synthledger.catalogue import CATALOGUE
 from synthledger.checking.rules.base import RULES
 from synthledger.commands.rules import render
 
-TOP = Path(__file__).resolve().parent.parent
+TOP = Path(__file__).resolve().parents[2]
 SOURCE = TOP / "src" / "synthledger"
 RULE_ID = re.compile(r"[\"'](SL\d{3})[\"']")
 REGENERATE = "synthledger rules --format markdown > docs/RULES.md"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "synthledger"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "synthledger"
 LAYERS = (
     "commands",
     "top",  # check.py and audit.py: what CI and auditors run

@@ -20,7 +20,8 @@ import pytest
 from support.gitrepo import REPO_ROOT
 from support.sandboxing import Server, connect_script, needs_sandbox, processes_mentioning
 from synthledger.verifying import sandbox
-from synthledger.verifying.sandbox import Limits, MiB, SandboxError
+from synthledger.verifying.limits import Limits, MiB
+from synthledger.verifying.sandbox import SandboxError
 
 pytestmark = needs_sandbox
 

@@ -26,7 +26,7 @@ import argparse
 
 from synthledger.commands import add_root_option
 from synthledger.commands.reproduce import add_limit_options, attempt
-from synthledger.verifying.sandbox import Limits, MiB
+from synthledger.verifying.limits import Limits, MiB
 
 # Lean reserves much address space and a proof may take minutes.
 DEFAULTS = Limits(

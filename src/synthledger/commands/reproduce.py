@@ -35,7 +35,7 @@ import sys
 from typing import TYPE_CHECKING, Protocol
 
 from synthledger.commands import add_root_option, archive_config
-from synthledger.verifying.sandbox import Limits, MiB
+from synthledger.verifying.limits import Limits, MiB
 
 if TYPE_CHECKING:
     from synthledger.config import ArchiveConfig

@@ -31,8 +31,9 @@ from pathlib import PurePosixPath
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
+from synthledger.verifying.limits import Limits
 from synthledger.verifying.pinned import load_paper, read_checked
-from synthledger.verifying.sandbox import INSIDE_PATH, Limits, Run, Tool
+from synthledger.verifying.sandbox import INSIDE_PATH, Run, Tool
 from synthledger.verifying.sandbox import run as run_sandboxed
 from synthledger.verifying.verification_record import (
     Attempted,

@@ -28,8 +28,9 @@ import platform
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
+from synthledger.verifying.limits import Limits
 from synthledger.verifying.pinned import Artifact, Paper, load_paper, read_checked
-from synthledger.verifying.sandbox import Limits, Run, Tool, python_interpreter
+from synthledger.verifying.sandbox import Run, Tool, python_interpreter
 from synthledger.verifying.sandbox import run as run_sandboxed
 from synthledger.verifying.verification_record import (
     Attempted,

@@ -31,15 +31,12 @@ was bound from).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import selectors
 import shutil
 import signal
 import subprocess
 import sys
 import sysconfig
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -47,9 +44,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from synthledger.errors import SynthledgerError
+from synthledger.verifying.limits import Limits, size
+from synthledger.verifying.supervise import limit_hit, supervise
 
-MiB = 1024 * 1024
-GRACE_SECONDS = 2.0  # to drain the pipes once the command has gone
 KEPT_STDERR = 64 * 1024
 PROBE_SECONDS = 20.0
 
@@ -68,29 +65,6 @@ ENABLE = (
 
 class SandboxError(SynthledgerError):
     """The sandbox cannot be had or set up here: nothing ran."""
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    wall_seconds: float = 60.0
-    cpu_seconds: int = 60
-    memory_bytes: int = 2048 * MiB
-    output_bytes: int = 16 * MiB
-
-    def as_record(self) -> dict[str, float | int]:
-        """The limits as a verification record states them."""
-        return {
-            "wall_seconds": self.wall_seconds,
-            "cpu_seconds": self.cpu_seconds,
-            "memory_bytes": self.memory_bytes,
-            "output_bytes": self.output_bytes,
-        }
-
-    def describe(self) -> str:
-        return (
-            f"wall {self.wall_seconds:g} s, CPU {self.cpu_seconds} s per process, "
-            f"memory {_size(self.memory_bytes)} per process, output {_size(self.output_bytes)}"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +172,6 @@ class Run:
         else:
             ended = f"exit status {self.exit_status}"
         return f"{ended} after {self.seconds:.2f} s"
-
-
-def _size(count: int) -> str:
-    return f"{count / MiB:g} MiB" if count % (MiB // 16) == 0 else f"{count} bytes"
 
 
 def _signal_name(number: int) -> str:
@@ -326,7 +296,10 @@ def _start(
             "--core=0:0",
             *argv,
         ]
-        status, stdout, stderr, stopped, seconds, cpu = _supervise(command, descriptors, limits)
+        try:
+            status, stdout, stderr, stopped, seconds, cpu = supervise(command, descriptors, limits)
+        except OSError as exc:
+            raise SandboxError(f"cannot start bubblewrap: {exc.strerror}") from exc
     finally:
         for descriptor in descriptors:
             os.close(descriptor)
@@ -342,7 +315,7 @@ def _start(
         else:
             exit_status, signal_number = status, None
         if exit_status != 0:  # a command that succeeded was stopped by nothing
-            stopped = _limit_hit(signal_number, cpu, stderr, limits)
+            stopped = limit_hit(signal_number, cpu, stderr, limits)
     return Run(
         exit_status=exit_status,
         signal=signal_number,
@@ -379,7 +352,7 @@ def _root(tools: Sequence[Tool], work_bytes: int) -> tuple[list[str], tuple[str,
     visible += [
         "/proc: the sandbox's own processes",
         "/dev read-only: null, zero, full, random, urandom, tty, pts",
-        f"{WORK} writable: a tmpfs of {_size(work_bytes)} holding copies of the artifacts",
+        f"{WORK} writable: a tmpfs of {size(work_bytes)} holding copies of the artifacts",
     ]
     return mounts, tuple(dict.fromkeys(visible))
 
@@ -407,114 +380,3 @@ def _memfd(name: str, content: bytes) -> int:
         view = view[os.write(descriptor, view) :]
     os.lseek(descriptor, 0, os.SEEK_SET)
     return descriptor
-
-
-def _limit_hit(signal_number: int | None, cpu: float, stderr: bytes, limits: Limits) -> str | None:
-    """Which limit stopped a command that the supervisor did not have to kill."""
-    tail = stderr[-4096:]
-    if signal_number == signal.SIGXCPU or (
-        signal_number == signal.SIGKILL and cpu >= limits.cpu_seconds - 0.5
-    ):
-        return "time-limit"  # CPU: SIGXCPU at the soft limit, SIGKILL a second later
-    if (
-        signal_number == signal.SIGXFSZ
-        or b"No space left on device" in tail
-        or b"File too large" in tail
-    ):
-        return "output-limit"
-    if b"MemoryError" in tail or b"Cannot allocate memory" in tail or b"out of memory" in tail:
-        return "memory-limit"
-    return None
-
-
-def _supervise(
-    command: Sequence[str], descriptors: Sequence[int], limits: Limits
-) -> tuple[int, bytes, bytes, str | None, float, float]:
-    """Run ``command`` (bwrap) in a new process group; kill the group at the wall or
-    output limit.
-
-    Returns its exit status (negative: the signal), stdout, stderr, the limit
-    the supervisor enforced (if any), the seconds it ran and the CPU seconds
-    it and everything it waited for used.
-    """
-    started = time.monotonic()
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={},
-            pass_fds=tuple(descriptors),
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise SandboxError(f"cannot start bubblewrap: {exc.strerror}") from exc
-    assert process.stdout is not None and process.stderr is not None
-    out, err = process.stdout.fileno(), process.stderr.fileno()
-    chunks: dict[int, list[bytes]] = {out: [], err: []}
-    sizes = dict.fromkeys(chunks, 0)
-    selector = selectors.DefaultSelector()
-    for fd in chunks:
-        os.set_blocking(fd, False)
-        selector.register(fd, selectors.EVENT_READ)
-    deadline = started + limits.wall_seconds
-    stopped: str | None = None
-    gone_at: float | None = None
-    status: int | None = None
-    cpu = 0.0
-    try:
-        while selector.get_map():
-            now = time.monotonic()
-            if status is None and (waited := _reap(process.pid)) is not None:
-                status, cpu = waited
-                gone_at = gone_at or now
-            elif gone_at is None and now >= deadline:
-                stopped, gone_at = "time-limit", now
-                _kill_group(process.pid)
-            elif gone_at is not None and now - gone_at > GRACE_SECONDS:
-                break  # a straggler still holds the pipes; it has been killed
-            for key, _ in selector.select(timeout=0.05):
-                fd = int(key.fd)
-                try:
-                    data = os.read(fd, 65536)
-                except BlockingIOError:
-                    continue
-                if not data:
-                    selector.unregister(fd)
-                    continue
-                chunks[fd].append(data)
-                sizes[fd] += len(data)
-                if sizes[fd] > limits.output_bytes and stopped is None:
-                    stopped = "output-limit"
-                    _kill_group(process.pid)
-                    gone_at = gone_at or time.monotonic()
-    finally:
-        selector.close()
-        _kill_group(process.pid)
-        if status is None:
-            _, raw, usage = os.wait4(process.pid, 0)
-            status, cpu = _decode(raw), usage.ru_utime + usage.ru_stime
-        process.returncode = status
-        process.stdout.close()
-        process.stderr.close()
-    seconds = time.monotonic() - started
-    stdout, stderr = b"".join(chunks[out]), b"".join(chunks[err])
-    return status, stdout[: limits.output_bytes], stderr, stopped, seconds, cpu
-
-
-def _reap(pid: int) -> tuple[int, float] | None:
-    """(status, CPU seconds) once bwrap has ended, else None; never blocks."""
-    waited, raw, usage = os.wait4(pid, os.WNOHANG)
-    if waited == 0:
-        return None
-    return _decode(raw), usage.ru_utime + usage.ru_stime
-
-
-def _decode(raw: int) -> int:
-    return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
-
-
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)

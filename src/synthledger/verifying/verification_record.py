@@ -23,8 +23,9 @@ from synthledger.errors import SynthledgerError
 from synthledger.files import write_atomic
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes, load_file
+from synthledger.verifying.limits import Limits
 from synthledger.verifying.pinned import Artifact
-from synthledger.verifying.sandbox import Limits, Run
+from synthledger.verifying.sandbox import Run
 
 CONTRACT = "verification-record-v2"
 METHOD_WORDS = {"sandbox-reproduction": "repro", "formal-proof": "proof"}

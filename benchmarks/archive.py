@@ -1,0 +1,146 @@
+"""A large archive with a realistic history, built by ``git fast-import`` in a minute or two.
+
+Every paper is a copy of the example paper 482203de28464b46 (its synthesis,
+three artifacts and a verification record), under a new id, added in one
+commit; each such commit is followed by one unrelated commit (a notes file),
+as in a repository that holds more than the archive. The last commit adds
+one more paper alone: ``HEAD~1..HEAD`` is a one-paper pull request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = "482203de28464b46"
+SEED = 20260610  # fixed: the same count gives the same archive, byte for byte
+START = 1_767_225_600  # 2026-01-01T00:00:00Z: after the policy's effective date
+LAYOUTS = ("flat", "sharded")
+
+
+def paper_id(index: int) -> str:
+    """A 16-hex id like the example's own, the same for the same index on every run.
+
+    It starts with a letter, so that no YAML reader takes it for a number."""
+    digest = hashlib.sha256(f"{SEED}:{index}".encode()).hexdigest()
+    return "abcdef"[int(digest[0], 16) % 6] + digest[1:16]
+
+
+def paper_folder(paper: str, layout: str) -> str:
+    """Where a paper's folder is: ``records/papers/<id>`` or, sharded, ``.../<id[:2]>/<id>``."""
+    return (
+        f"records/papers/{paper[:2]}/{paper}" if layout == "sharded" else f"records/papers/{paper}"
+    )
+
+
+def pyproject(layout: str) -> bytes:
+    text = '[project]\nname = "benchmark-archive"\nversion = "0"\n\n[tool.synthledger]\n'
+    text += 'records-dir = "records"\n'
+    if layout == "sharded":
+        text += 'paper-folders = "sharded"\n'
+    return text.encode()
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    papers: int  # including the pull request's
+    commits: int
+    pull_request_paper: str  # the paper HEAD adds
+    pull_request_folder: str
+
+
+class _Stream:
+    """Writes a fast-import stream as it is made: 100,000 papers never sit in memory."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        self.sink = sink
+        self.next_mark = 1
+        self.commits = 0
+
+    def _mark(self) -> str:
+        mark, self.next_mark = self.next_mark, self.next_mark + 1
+        return f":{mark}"
+
+    def blob(self, data: bytes) -> str:
+        mark = self._mark()
+        self.sink.write(b"blob\nmark %s\ndata %d\n%s\n" % (mark.encode(), len(data), data))
+        return mark
+
+    def commit(self, parent: str | None, files: list[tuple[str, str]], message: str) -> str:
+        mark = self._mark()
+        when = START + 60 * self.commits
+        lines = [
+            "commit refs/heads/main",
+            f"mark {mark}",
+            f"author Bench <bench@example.org> {when} +0000",
+            f"committer Bench <bench@example.org> {when} +0000",
+            f"data {len(message.encode())}",
+            message,
+            *([f"from {parent}"] if parent else []),
+            *(f"M 100644 {blob} {path}" for path, blob in files),
+            "",
+        ]
+        self.sink.write("\n".join(lines).encode() + b"\n")
+        self.commits += 1
+        return mark
+
+
+def build(root: Path, papers: int, layout: str = "flat") -> Built:
+    """An archive at ``root`` (absent or empty) with ``papers`` papers (the last one is HEAD)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
+    example = REPO / "records" / "papers" / EXAMPLE
+    synthesis = (example / "synthesis.yaml").read_text(encoding="utf-8")
+    verification_file = next((example / "verifications").glob("*.yaml"))
+    verification = verification_file.read_text(encoding="utf-8")
+    artifacts = sorted(p for p in (example / "artifacts").iterdir() if p.is_file())
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    process = subprocess.Popen(
+        ["git", "fast-import", "--quiet", "--done"], cwd=root, stdin=subprocess.PIPE
+    )
+    assert process.stdin is not None
+    stream = _Stream(process.stdin)
+    first = [(f"schemas/{p.name}", stream.blob(p.read_bytes())) for p in _sorted(REPO / "schemas")]
+    first += [
+        (f"records/policy/{p.name}", stream.blob(p.read_bytes()))
+        for p in _sorted(REPO / "records" / "policy")
+    ]
+    first.append(("pyproject.toml", stream.blob(pyproject(layout))))
+    tip = stream.commit(None, first, "The archive opens")
+    shared = [(f"artifacts/{p.name}", stream.blob(p.read_bytes())) for p in artifacts]
+
+    def add_paper(index: int, parent: str) -> tuple[str, str, str]:
+        paper = paper_id(index)
+        folder = paper_folder(paper, layout)
+        own = [
+            ("synthesis.yaml", stream.blob(synthesis.replace(EXAMPLE, paper).encode())),
+            (
+                f"verifications/{verification_file.name}",
+                stream.blob(verification.replace(EXAMPLE, paper).encode()),
+            ),
+        ]
+        files = [(f"{folder}/{name}", blob) for name, blob in [*own, *shared]]
+        return paper, folder, stream.commit(parent, files, f"Add paper {paper}")
+
+    def unrelated(n: int, parent: str) -> str:
+        return stream.commit(parent, [("notes/log.txt", stream.blob(b"%d\n" % n))], f"Notes {n}")
+
+    for index in range(papers - 1):
+        _, _, tip = add_paper(index, tip)
+        tip = unrelated(index, tip)
+    paper, folder, tip = add_paper(papers - 1, tip)
+    process.stdin.write(b"done\n")
+    process.stdin.close()
+    if process.wait() != 0:
+        raise RuntimeError("git fast-import failed")
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    return Built(root, papers, stream.commits, paper, folder)
+
+
+def _sorted(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.is_file())

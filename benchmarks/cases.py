@@ -1,0 +1,94 @@
+"""What is measured: each case is synthledger's command beside its floor, git's own
+command for the same work, on a built archive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.archive import Built
+
+Command = list[str | Path]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the issue asks of a case; None where it asks nothing."""
+
+    seconds: float | None = None
+    peak_mb: float | None = None
+    ratio: float | None = None  # figure / floor
+
+    def __str__(self) -> str:
+        parts = []
+        if self.seconds is not None:
+            parts.append(f"< {self.seconds:g} s")
+        if self.ratio is not None:
+            parts.append(f"< {self.ratio:g}x floor")
+        if self.peak_mb is not None:
+            parts.append(f"< {self.peak_mb:g} MB")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    what: str
+    command: Callable[[Path, Built, Path], Command]  # (synthledger, archive, scratch dir)
+    floor: Callable[[Built], Command]
+    target: Target
+    # Run once before timing (e.g. a build at HEAD~1 that fills the cache); not timed.
+    prepare: Callable[[Path, Built, Path], Command] | None = None
+    accept: tuple[int, ...] = (0,)
+
+
+def _git_log(_: Built) -> Command:
+    return ["git", "log", "--first-parent", "--name-status"]
+
+
+def _git_diff_range(_: Built) -> Command:
+    return ["git", "diff", "--raw", "HEAD~1", "HEAD"]
+
+
+def _synthesis(built: Built) -> str:
+    return f"{built.pull_request_folder}/synthesis.yaml"
+
+
+CASES: tuple[Case, ...] = (
+    Case(
+        "check-pr",
+        "check --base HEAD~1 (CI on a one-paper pull request)",
+        lambda tool, built, _: [tool, "check", "--base", "HEAD~1", "--root", built.root],
+        _git_diff_range,
+        Target(seconds=2.0, peak_mb=150),
+    ),
+    Case(
+        "additive-pr",
+        "additive --base HEAD~1",
+        lambda tool, built, _: [tool, "additive", "--base", "HEAD~1", "--root", built.root],
+        _git_diff_range,
+        Target(),
+    ),
+    Case(
+        "validate-file",
+        "validate FILE (the pre-commit hook)",
+        lambda tool, built, _: [tool, "validate", _synthesis(built), "--root", built.root],
+        lambda built: ["git", "hash-object", _synthesis(built)],
+        Target(seconds=0.3),
+    ),
+    Case(
+        "manifest-all",
+        "manifest --out DIR (all papers, a fresh DIR)",
+        lambda tool, built, scratch: [tool, "manifest", "--out", scratch / "manifests"],
+        _git_log,
+        Target(ratio=3.0, peak_mb=300),
+    ),
+    Case(
+        "site-all",
+        "site --out DIR (the whole site, a fresh DIR)",
+        lambda tool, built, scratch: [tool, "site", "--out", scratch / "site"],
+        _git_log,
+        Target(seconds=120, peak_mb=300),
+    ),
+)

@@ -1,10 +1,15 @@
-"""What CI runs: validate the tree, check additive-only history, build every manifest."""
+"""What CI runs: validate the tree, check additive-only history, build every manifest.
+
+With a base (a pull request or a push), the check costs what the range
+changes: see :mod:`synthledger.checking.scope` for what it reads.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from synthledger.checking.scope import Scope, range_scope
 from synthledger.checking.validate import validate
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import ManifestSet, build_manifests
@@ -19,6 +24,7 @@ class CheckResult:
     findings: list[Finding]
     checked: int
     manifests: ManifestSet
+    scope: Scope | None = None  # what a range check read; None for a whole check
 
 
 # The stages of a check, each reported to ``on_progress`` as it ends: validation,
@@ -35,16 +41,31 @@ def check(
 ) -> CheckResult:
     """Everything the hooks check, and more, since hooks can be skipped and CI cannot.
 
+    With ``base``, what the range base..head adds is validated (with the
+    records cross-file rules read beside it), additive-only is checked on the
+    range, and manifests are built for the papers the range touches; a range
+    that adds a policy or a contract changes what every record means, so it
+    gets the whole check (with additive still on the range).
+
     ``on_progress`` is called as each of the CHECK_STAGES ends (a caller's
     progress bar; the library draws nothing)."""
     stage_done = on_progress or (lambda: None)
-    validation = validate(config)
+    scope = range_scope(config, base, head) if base else None
+    whole = scope is None or scope.whole
+    validation = validate(config, None if whole or scope is None else scope.paths)
     findings = list(validation.findings)
     stage_done()
     findings.extend(check_range(config, base, head) if base else check_all(config))
     stage_done()
     contracts = Contracts.for_archive(config)
-    manifests = build_manifests(read_snapshot(config, head), contracts)
+    if whole or scope is None:
+        manifests = build_manifests(read_snapshot(config, head), contracts)
+    elif scope.papers:
+        snapshot = read_snapshot(config, head, papers=scope.papers, since=base)
+        present = set(snapshot.papers())
+        manifests = build_manifests(snapshot, contracts, [p for p in scope.papers if p in present])
+    else:
+        manifests = ManifestSet()
     findings.extend(manifests.findings)
     stage_done()
-    return CheckResult(findings, validation.checked, manifests)
+    return CheckResult(findings, validation.checked, manifests, scope)

@@ -1,12 +1,17 @@
 """What CI runs: validate, the additive-only check and the manifest build, together.
 
-Without --base, the additive check covers every commit since the root (or
-since [tool.synthledger] enforce-from); with --base, the commits of
-base..HEAD, as for a pull request or a push. With --out, the manifests are
-written too.
+Without --base, everything: every file, every commit since the root (or
+since [tool.synthledger] enforce-from), every manifest. With --base, what
+base..HEAD changes, as for a pull request or a push: the files it adds
+(with their paper folders, which the cross-file rules read), the additive
+check on its commits, and the manifests of the papers it touches; a range
+that adds a policy or a contract gets every file and every manifest. With
+--out, the manifests built are written too (with --base, those of the
+papers touched, without index.json).
 
 example:
   synthledger check --base origin/main --format github
+  synthledger check --out manifests       # the whole archive, every manifest written
 """
 
 from __future__ import annotations
@@ -19,8 +24,14 @@ from synthledger.findings import exit_status
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base", metavar="REV", help="check only the commits of REV..HEAD")
-    parser.add_argument("--out", metavar="DIR", help="also write the manifests into DIR")
+    parser.add_argument(
+        "--base",
+        metavar="REV",
+        help="check only what REV..HEAD changes, e.g. --base origin/main",
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", help="also write the manifests built into DIR, e.g. --out manifests"
+    )
     add_root_option(parser)
     add_format_option(parser)
 
@@ -35,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     with progress("checking", CHECK_STAGES, enabled=progress_wanted(args.format)) as advance:
         result = check(config, base=args.base, on_progress=advance)
     if args.out:
-        write_manifests(result.manifests.manifests.items(), Path(args.out))
+        items = sorted(result.manifests.manifests.items())
+        write_manifests(items, Path(args.out), index=args.base is None)
     report(result.findings, args.format, checked=result.checked)
     return exit_status(result.findings, strict=args.strict)

@@ -126,9 +126,9 @@ def _first_line(stderr: bytes) -> str:
     return text.splitlines()[0] if text else "no message"
 
 
-def read_tree(repo_dir: Path, commit: str, directory: str) -> dict[str, str]:
-    """Path -> blob of every file at or below ``directory`` in ``commit``'s tree."""
-    output = git(repo_dir, "ls-tree", "-r", "-z", commit, "--", directory)
+def read_tree(repo_dir: Path, commit: str, *directories: str) -> dict[str, str]:
+    """Path -> blob of every file at or below ``directories`` in ``commit``'s tree."""
+    output = git(repo_dir, "ls-tree", "-r", "-z", commit, "--", *directories)
     tree: dict[str, str] = {}
     for line in output.split("\0"):
         if line:

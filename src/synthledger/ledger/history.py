@@ -10,7 +10,7 @@ what a merge brings into the main line is the merge's change.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -136,6 +136,7 @@ def read_history(
     signatures: bool = False,
     exclude: Sequence[str] = (),
     keep: Callable[[str], bool] | None = None,
+    limit_walk: bool = False,
 ) -> History:
     """Read the first-parent line of ``rev`` in one ``git log``.
 
@@ -147,6 +148,11 @@ def read_history(
     ``repo_dir``. ``signatures`` asks git to verify each commit's signature,
     which can be slow. A repository whose HEAD has no commits yet has an
     empty history.
+
+    ``limit_walk`` gives the pathspecs to git itself: for a few paper folders
+    out of many, git then skips every tree that does not hold them, which is
+    far cheaper than listing every change; but ``commits`` then holds only the
+    commits that changed those paths (see :func:`read_commit` for the tip).
     """
     head = resolve_head(repo_dir, rev)
     if head is None:
@@ -176,9 +182,40 @@ def read_history(
         head,
         *(f"^{stop}" for stop in stops),
         "--",
+        *(pathspecs if limit_walk else ()),
     )
     wanted = keep if keep is not None else _path_filter(pathspecs)
     return _build(output, signed=signatures, wanted=wanted)
+
+
+def read_commit(repo_dir: Path, rev: str) -> Commit:
+    """The commit ``rev`` names, read alone (no walk, no diff)."""
+    fmt = "%x01" + "%x00".join((*_FIELDS, "%s"))
+    sha = resolve_commit(repo_dir, rev)
+    output = git(repo_dir, "log", "-1", "--no-walk", f"--format={fmt}", sha, "--")
+    commits = _build(output.rstrip("\n"), signed=False, wanted=None).commits
+    if len(commits) != 1:
+        raise SynthledgerError(f"git log did not show commit {sha}")
+    return commits[0]
+
+
+def changed_paths(repo_dir: Path, base: str, head: str, pathspecs: Sequence[str]) -> list[str]:
+    """The paths whose content differs between the trees of ``base`` and ``head``
+    (added, changed or deleted; renames as a deletion and an addition), sorted."""
+    output = git(
+        repo_dir,
+        "diff-tree",
+        "-r",
+        "-z",
+        "--no-renames",
+        "--name-only",
+        "--ignore-submodules=none",
+        base,
+        head,
+        "--",
+        *pathspecs,
+    )
+    return sorted(path for path in output.split("\0") if path)
 
 
 def read_staged(repo_dir: Path, pathspecs: Sequence[str] = ()) -> tuple[Diff, ...]:
@@ -271,16 +308,29 @@ def _build(output: str, *, signed: bool, wanted: Callable[[str], bool] | None) -
             ]
         newest_first.append((commit, diffs))
 
+    return _replayed(
+        tuple(commit for commit, _ in reversed(newest_first)),
+        (Change(commit, *diff) for commit, diffs in reversed(newest_first) for diff in diffs),
+    )
+
+
+def joined(earlier: History, later: History) -> History:
+    """One history from two read apart: ``earlier`` ends where ``later`` starts.
+
+    A range check reads the range for what it touches, and the history before
+    it only for the few paths that need it; publication order is theirs, in turn."""
+    return _replayed((*earlier.commits, *later.commits), (*earlier.changes, *later.changes))
+
+
+def _replayed(commits: tuple[Commit, ...], changes_in_order: Iterable[Change]) -> History:
     changes: list[Change] = []
     # path -> (added, blob, later); tuples are made once at the end.
     paths: dict[str, tuple[Commit, str, list[Change]]] = {}
-    for commit, diffs in reversed(newest_first):
-        for diff in diffs:
-            change = Change(commit, *diff)
-            changes.append(change)
-            _record(paths, change)
+    for change in changes_in_order:
+        changes.append(change)
+        _record(paths, change)
     return History(
-        tuple(commit for commit, _ in reversed(newest_first)),
+        commits,
         tuple(changes),
         MappingProxyType(
             {

@@ -17,8 +17,15 @@ from pathlib import Path
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding
 from synthledger.layout import ArchiveFile, FileKind, classify
-from synthledger.ledger.git import read_tree, resolve_head, stream_blobs
-from synthledger.ledger.history import EMPTY_HISTORY, Commit, History, read_history
+from synthledger.ledger.git import read_tree, resolve_commit, resolve_head, stream_blobs
+from synthledger.ledger.history import (
+    EMPTY_HISTORY,
+    Commit,
+    History,
+    joined,
+    read_commit,
+    read_history,
+)
 from synthledger.reading.document import Document, Loaded
 from synthledger.reading.load import load_bytes
 
@@ -72,23 +79,45 @@ class Snapshot:
 RECORD_KINDS = (FileKind.SYNTHESIS, FileKind.CORRECTION, FileKind.VERIFICATION, FileKind.POLICY)
 
 
-def read_snapshot(config: ArchiveConfig, rev: str = "HEAD") -> Snapshot:
+def read_snapshot(
+    config: ArchiveConfig,
+    rev: str = "HEAD",
+    papers: Sequence[str] | None = None,
+    *,
+    since: str | None = None,
+) -> Snapshot:
     """The records at ``rev``, in publication order.
 
     The history walk and the reading of records overlap: ``git log`` works on
     one core while the records at ``rev`` (found by ``git ls-tree``, which
     needs no walk) stream through ``git cat-file`` and the YAML loader here.
+
+    With ``papers``, only those papers' records and the policies are read, and
+    git walks history for those folders alone; ``history.commits`` then holds
+    only the commits that changed them, and ``tip`` is still ``rev``. With
+    ``since`` too (a commit ``rev`` descends from, e.g. a pull request's
+    base), the range since..rev is walked for them, and the history before it
+    only for the policies and for the papers that had records before it: in
+    a flat papers folder every walk below it pays for the whole folder's tree,
+    so a pull request that adds a paper must not walk for it.
     """
     head = resolve_head(config.root, rev)
     if head is None:
         return Snapshot(EMPTY_HISTORY, (), None)
+    if papers is None:
+        places: tuple[str, ...] = (config.records_dir,)
+    else:
+        places = (policy_dir(config), *(paper_dir(config, paper) for paper in sorted(papers)))
     files = {
         path: (file, blob)
-        for path, blob in read_tree(config.root, head, config.records_dir).items()
+        for path, blob in read_tree(config.root, head, *places).items()
         if (file := classify(path, config)).kind in RECORD_KINDS
     }
     with paused_cycle_collection(), ThreadPoolExecutor(max_workers=1) as pool:
-        walk = pool.submit(read_history, config.root, rev=head, pathspecs=(config.records_dir,))
+        if papers is None:
+            walk = pool.submit(read_history, config.root, rev=head, pathspecs=places)
+        else:
+            walk = pool.submit(_read_places, config, head, places, set(files), since)
         loaded = _load_all(config.root, [(path, blob) for path, (_, blob) in files.items()])
         history = walk.result()
     entries = []
@@ -96,8 +125,38 @@ def read_snapshot(config: ArchiveConfig, rev: str = "HEAD") -> Snapshot:
         if path in files:
             (file, blob), record = files[path], loaded[path]
             entries.append(Entry(file, blob, path_history.added, record.document, record.findings))
-    tip = history.commits[-1] if history.commits else None
+    if papers is None:
+        tip = history.commits[-1] if history.commits else None
+    else:
+        tip = read_commit(config.root, head)
     return Snapshot(history, tuple(entries), tip)
+
+
+def _read_places(
+    config: ArchiveConfig, head: str, places: Sequence[str], present: set[str], since: str | None
+) -> History:
+    """The history of ``places`` up to ``head``; with ``since``, the part before it
+    is read only for the places that hold a record ``present`` at head from before it."""
+    if since is None:
+        return read_history(config.root, rev=head, pathspecs=places, limit_walk=True)
+    base = resolve_commit(config.root, since)
+    recent = read_history(config.root, rev=head, exclude=[base], pathspecs=places, limit_walk=True)
+    older = {path for path in present if path not in recent.paths}
+    earlier_places = [
+        place for place in places if any(path.startswith(f"{place}/") for path in older)
+    ]
+    if not earlier_places:
+        return recent
+    earlier = read_history(config.root, rev=base, pathspecs=earlier_places, limit_walk=True)
+    return joined(earlier, recent)
+
+
+def policy_dir(config: ArchiveConfig) -> str:
+    return f"{config.records_dir.strip('/')}/policy"
+
+
+def paper_dir(config: ArchiveConfig, paper: str) -> str:
+    return f"{config.records_dir.strip('/')}/papers/{paper}"
 
 
 @contextmanager

@@ -1,0 +1,159 @@
+"""check --base reads what the range touches, and finds what a whole check finds.
+
+Each archive below grows one commit at a time; at every step the range check
+of the new commit is compared with whole checks before and after it: every
+finding the step brings must be found, and nothing a whole check would not
+report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from archive import Archive, run_cli
+from gitrepo import GitRepo
+from pagerepo import SEED_003, commit, correct, seeds
+from synthledger.check import check
+from synthledger.config import load_config
+from synthledger.findings import Finding
+
+Step = Callable[[GitRepo, Archive], object]
+
+
+def _whole(repo: GitRepo, rev: str) -> set[Finding]:
+    repo.git("checkout", "-q", "--detach", rev)  # validation reads the working tree
+    try:
+        return set(check(load_config(repo.path)).findings)
+    finally:
+        repo.git("checkout", "-q", "main")
+
+
+def _ranged(repo: GitRepo, base: str) -> set[Finding]:
+    return set(check(load_config(repo.path), base=base).findings)
+
+
+def _archive_at(path: Path) -> tuple[GitRepo, Archive]:
+    repo = seeds(path)
+    archive = Archive.__new__(Archive)  # the seeds' repository already holds schemas/
+    archive.root = repo.path
+    return repo, archive
+
+
+def _add_paper(paper: str, text: str | None = None) -> Step:
+    def step(repo: GitRepo, archive: Archive) -> object:
+        archive.add_synthesis(paper, text)
+        return commit(repo, f"add {paper}")
+
+    return step
+
+
+def _add_correction(cid: str, paper: str, date: str | None = None, patch: str = "") -> Step:
+    def step(repo: GitRepo, archive: Archive) -> object:
+        text = archive.correction_text(cid, paper)
+        if date is not None:
+            text = text.replace('date: "2026-07-01"', f'date: "{date}"')
+        if patch:
+            text = text.split("patch:")[0] + f"patch: {patch}\n"
+        archive.add_correction(cid, paper, text)
+        return commit(repo, f"correct {paper} with {cid}")
+
+    return step
+
+
+def _add_verification(vid: str, paper: str) -> Step:
+    def step(repo: GitRepo, archive: Archive) -> object:
+        archive.add_verification(vid, paper)
+        return commit(repo, f"verify {paper}")
+
+    return step
+
+
+def _edit_published(relative: str) -> Step:
+    def step(repo: GitRepo, archive: Archive) -> object:
+        archive.write(relative, archive.read(relative) + "# edited\n")
+        return commit(repo, f"edit {relative}")
+
+    return step
+
+
+def _add_policy(repo: GitRepo, archive: Archive) -> object:
+    archive.add_policy("2026-11-01-stricter")
+    return commit(repo, "a new policy")
+
+
+def _bad_patch_on_a_seed(repo: GitRepo, archive: Archive) -> object:
+    return correct(
+        repo, SEED_003, "k9", "correction", '[{"op": "replace", "path": "/nowhere", "value": 1}]'
+    )
+
+
+def _unrelated(repo: GitRepo, archive: Archive) -> object:
+    return commit(repo, "notes", {"notes.txt": "not part of the archive\n"})
+
+
+HISTORIES: dict[str, list[Step]] = {
+    "papers, corrections and verifications": [
+        _add_paper("p1"),
+        _add_correction("k1", "p1"),
+        _add_verification("v1", "p1"),
+        # Issued before k1, and takes away what k1 amends: k1 is judged again.
+        _add_correction(
+            "k0", "p1", date="2026-06-01", patch='[{"op": "remove", "path": "/claims/items/1"}]'
+        ),
+        _unrelated,
+    ],
+    "records with findings": [
+        _add_paper("p2", "contract: synthesis-v1\nid: p2\ntitle: 7\n"),
+        _add_paper("p1"),
+        _add_paper("P1"),  # differs from p1 only by case: both are reported
+        _bad_patch_on_a_seed,
+        _edit_published(f"records/papers/{SEED_003}/synthesis.yaml"),
+    ],
+    "a policy changes every manifest": [_add_paper("p1"), _add_policy],
+}
+
+
+@pytest.mark.parametrize("name", sorted(HISTORIES))
+def test_a_range_check_finds_what_whole_checks_find(name: str, tmp_path: Path) -> None:
+    repo, archive = _archive_at(tmp_path / "archive")
+    for step in HISTORIES[name]:
+        base = repo.head()
+        step(repo, archive)
+        before, after = _whole(repo, base), _whole(repo, "HEAD")
+        ranged = _ranged(repo, base)
+        assert after - before <= ranged, f"{step}: missed {sorted(after - before - ranged)}"
+        assert ranged <= after, f"{step}: reported more: {sorted(ranged - after)}"
+
+
+def test_a_range_check_builds_only_the_manifests_it_touches(tmp_path: Path) -> None:
+    repo, archive = _archive_at(tmp_path / "archive")
+    base = repo.head()
+    _add_paper("p1")(repo, archive)
+    result = check(load_config(repo.path), base=base)
+    assert sorted(result.manifests.manifests) == ["p1"]
+    assert result.scope is not None and not result.scope.whole
+    whole = check(load_config(repo.path))
+    assert result.manifests.manifests["p1"] == whole.manifests.manifests["p1"]
+
+
+def test_a_range_that_adds_a_policy_builds_every_manifest(tmp_path: Path) -> None:
+    repo, archive = _archive_at(tmp_path / "archive")
+    base = repo.head()
+    _add_policy(repo, archive)
+    result = check(load_config(repo.path), base=base)
+    assert result.scope is not None and result.scope.whole
+    assert len(result.manifests.manifests) == 2  # the two seeds
+
+
+def test_the_cli_range_check_reports_the_new_record_only(tmp_path: Path) -> None:
+    repo, archive = _archive_at(tmp_path / "archive")
+    base = repo.head()
+    _add_paper("p2", "contract: synthesis-v1\nid: p2\ntitle: 7\n")(repo, archive)
+    done = run_cli(["check", "--base", base, "--format", "json"], cwd=repo.path)
+    assert done.returncode == 1, done.stderr
+    paths = {finding["path"] for finding in json.loads(done.stdout)}
+    assert paths == {"records/papers/p2/synthesis.yaml"}

@@ -209,6 +209,7 @@ def changed_paths(repo_dir: Path, base: str, head: str, pathspecs: Sequence[str]
         "-z",
         "--no-renames",
         "--name-only",
+        "--relative",
         "--ignore-submodules=none",
         base,
         head,

@@ -4,9 +4,18 @@ Writes one <id>.json per paper and index.json into --out. Every value comes
 from the committed history of --rev: nothing from the clock or the working
 tree, so the same history gives the same bytes on any clone.
 
+A full build can be split: --jobs N builds in N processes on this machine;
+--shard K/N builds only the papers of shard K (by a hash of the id), with its
+part of the index, so that a CI matrix splits the build across runners; once
+every shard's files are in one folder, --merge writes index.json from the
+parts. The merged folder holds the bytes one build writes.
+
 example:
   synthledger manifest --out manifests
   synthledger manifest 5291ede05b044497 --out -     # print one manifest
+  synthledger manifest --out manifests --jobs 4
+  synthledger manifest --out part --shard 2/4       # on runner 2 of a matrix of 4
+  synthledger manifest --out manifests --merge      # after copying every part into it
 """
 
 from __future__ import annotations
@@ -31,6 +40,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--rev", default="HEAD", help="the commit to compute at (default: HEAD)")
     parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="build in N processes (default: 1), e.g. --jobs 4",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="build only shard K of N and its part of the index, e.g. --shard 2/4",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="write index.json in --out from the parts its shards left there",
+    )
+    parser.add_argument(
         "--format", choices=FORMATS, default="text", help="format of any findings (stderr)"
     )
     add_root_option(parser)
@@ -43,7 +69,49 @@ def run(args: argparse.Namespace) -> int:
         return _run(args)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _split(args: argparse.Namespace) -> int:
+    """--jobs, --shard and --merge: a full build in parts."""
+    from synthledger.deriving.shard import WHOLE, parse_shard
+    from synthledger.deriving.split import build_in_processes, build_shard, merge
+    from synthledger.report import report
+
+    if args.ids or args.out == "-":
+        raise SynthledgerError(
+            "--jobs, --shard and --merge build into a folder: give no ID and no --out -"
+        )
+    out = Path(args.out)
+    if args.merge:
+        if args.shard or args.jobs > 1:
+            raise SynthledgerError("--merge only merges: run it without --shard and --jobs")
+        count = merge(out)
+        print(f"index.json of {count} papers written to {out}", file=sys.stderr)
+        return 0
+    config = archive_config(args)
+    shard = parse_shard(args.shard) if args.shard else WHOLE
+    if args.jobs > 1:
+        built = build_in_processes(config, args.rev, shard, args.jobs, out)
+    else:
+        built = build_shard(config, args.rev, shard, out)
+    for row in sorted(built.rows, key=lambda r: str(r["id"])):
+        print(
+            f"{row['id']}  {row['status']}  {row['tier'] or 'no tier'}  {row['gate'] or 'no gate'}"
+        )
+    part = "" if shard == WHOLE else f" (shard {shard})"
+    print(f"{len(built.rows)} manifests written to {out}{part}", file=sys.stderr)
+    if built.findings:
+        report(built.findings, args.format, stream=sys.stderr)
+    return exit_status(built.findings)
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.jobs > 1 or args.shard or args.merge:
+        return _split(args)
     from synthledger.deriving.manifest import iter_manifests
     from synthledger.deriving.manifest_files import dumps, index_entry, index_of, write_manifests
     from synthledger.findings import Finding

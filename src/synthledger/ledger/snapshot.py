@@ -7,7 +7,7 @@ records on any clone, whatever is checked out or left uncommitted.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,6 +85,7 @@ def read_snapshot(
     papers: Sequence[str] | None = None,
     *,
     since: str | None = None,
+    keep: Callable[[str], bool] | None = None,
 ) -> Snapshot:
     """The records at ``rev``, in publication order.
 
@@ -100,6 +101,9 @@ def read_snapshot(
     only for the policies and for the papers that had records before it: in
     a flat papers folder every walk below it pays for the whole folder's tree,
     so a pull request that adds a paper must not walk for it.
+
+    ``keep`` (a test on paper ids, e.g. a shard's) leaves the records of other
+    papers unread: the history is the same, the memory and parsing are theirs.
     """
     head = resolve_head(config.root, rev)
     if head is None:
@@ -112,6 +116,7 @@ def read_snapshot(
         path: (file, blob)
         for path, blob in read_tree(config.root, head, *places).items()
         if (file := classify(path, config)).kind in RECORD_KINDS
+        and (keep is None or file.paper is None or keep(file.paper))
     }
     with paused_cycle_collection(), ThreadPoolExecutor(max_workers=1) as pool:
         if papers is None:

@@ -10,6 +10,9 @@ from synthledger.errors import SynthledgerError
 
 DEFAULT_RECORDS_DIR = "records"
 DEFAULT_SCHEMAS_DIR = "schemas"
+# How paper folders are laid out under <records>/papers/: "flat" (<id>/) or
+# "sharded" (<first two characters of the id>/<id>/; see docs/SCALE.md).
+PAPER_FOLDERS = ("flat", "sharded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class ArchiveConfig:
     schemas_dir: str = DEFAULT_SCHEMAS_DIR
     enforce_from: str | None = None
     main_branch: str = "main"
+    paper_folders: str = "flat"
 
     @property
     def records_path(self) -> Path:
@@ -82,7 +86,18 @@ def _from_table(root: Path, table: dict[str, object], records_dir: str | None) -
         schemas_dir=_text(table, "schemas-dir") or DEFAULT_SCHEMAS_DIR,
         enforce_from=_text(table, "enforce-from"),
         main_branch=_text(table, "main-branch") or "main",
+        paper_folders=_paper_folders(table),
     )
+
+
+def _paper_folders(table: dict[str, object]) -> str:
+    value = _text(table, "paper-folders") or "flat"
+    if value not in PAPER_FOLDERS:
+        raise SynthledgerError(
+            f"[tool.synthledger] paper-folders must be {' or '.join(map(repr, PAPER_FOLDERS))}, "
+            f"not {value!r}"
+        )
+    return value
 
 
 def _declares_archive(pyproject: Path) -> bool:

@@ -6,6 +6,11 @@
 <records>/papers/<id>/verifications/<vid>.yaml     verification-record-v*
 <records>/papers/<id>/artifacts/...                artifacts (hashed in the records)
 <schemas>/<contract>.json                          contracts
+
+With ``paper-folders = "sharded"`` in [tool.synthledger], a paper's folder is
+<records>/papers/<first two characters of its id>/<id>/ instead: git writes a
+tree object as large as a folder on every commit that changes it, and a flat
+folder of 100,000 papers makes every commit pay for all of them.
 """
 
 from __future__ import annotations
@@ -76,6 +81,11 @@ def classify(path: str, config: ArchiveConfig) -> ArchiveFile:
     rest = parts[len(records) :]
     if len(rest) == 2 and rest[0] == "policy" and rest[1].endswith(RECORD_SUFFIX):
         return ArchiveFile(path, FileKind.POLICY)
+    sharded = config.paper_folders == "sharded"
+    if sharded and len(rest) >= 4 and rest[0] == "papers" and rest[1] == rest[2][:SHARD_WIDTH]:
+        rest = [rest[0], *rest[2:]]  # papers/<id>/...: the bucket is the id's own prefix
+    elif sharded and len(rest) >= 2 and rest[0] == "papers":
+        return ArchiveFile(path, FileKind.UNCLAIMED)
     if len(rest) >= 3 and rest[0] == "papers":
         paper = rest[1]
         inside = rest[2:]
@@ -109,11 +119,34 @@ def walk(config: ArchiveConfig) -> Iterator[str]:
         yield from sorted(found)
 
 
+SHARD_WIDTH = 2  # characters of the id that name its bucket, when paper folders are sharded
+
+
+def paper_folder(config: ArchiveConfig, paper: str) -> str:
+    """A paper's folder, relative to the root: the one home of that rule."""
+    papers = f"{config.records_dir.strip('/')}/papers"
+    if config.paper_folders == "sharded":
+        return f"{papers}/{paper[:SHARD_WIDTH]}/{paper}"
+    return f"{papers}/{paper}"
+
+
 def paper_dirs(config: ArchiveConfig) -> list[str]:
-    """Names of the paper folders, sorted."""
+    """Names (ids) of the paper folders, sorted; sharded, those in their own bucket."""
+    papers = config.records_path / "papers"
+    if config.paper_folders != "sharded":
+        return sorted(_folders(papers))
+    return sorted(
+        paper
+        for bucket in _folders(papers)
+        for paper in _folders(papers / bucket)
+        if paper[:SHARD_WIDTH] == bucket
+    )
+
+
+def _folders(directory: os.PathLike[str]) -> list[str]:
     try:
-        entries = os.scandir(config.records_path / "papers")
+        entries = os.scandir(directory)
     except OSError:
         return []
     with entries:
-        return sorted(entry.name for entry in entries if entry.is_dir(follow_symlinks=False))
+        return [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]

@@ -25,7 +25,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.deriving.view import IssueKey, view_in_tree
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory
-from synthledger.layout import is_paper_id
+from synthledger.layout import is_paper_id, paper_folder
 from synthledger.ledger.git import git_blob_hash
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_file
@@ -89,7 +89,7 @@ def correction_target(config: ArchiveConfig, paper_id: str) -> Path:
     """The synthesis a correction of ``paper_id`` amends; an error if there is none."""
     if not is_paper_id(paper_id):
         raise SynthledgerError(f"{paper_id!r} is not a paper id: check the id")
-    target = config.records_path / "papers" / paper_id / "synthesis.yaml"
+    target = config.root / paper_folder(config, paper_id) / "synthesis.yaml"
     if not target.is_file():
         raise SynthledgerError(
             f"no paper {paper_id!r} in this archive: {relative(target, config)} does not exist"

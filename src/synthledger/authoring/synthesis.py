@@ -18,7 +18,7 @@ from synthledger.authoring.skeleton import (
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory
-from synthledger.layout import is_paper_id, paper_dirs
+from synthledger.layout import is_paper_id, paper_dirs, paper_folder
 
 # The skeletons are written for these contract versions; a new version gets its own.
 SYNTHESIS_CONTRACT = "synthesis-v1"
@@ -71,7 +71,7 @@ def new_synthesis(
         paper_id = new_paper_id(config)
     else:
         check_paper_id(paper_id, config)
-    folder = config.records_path / "papers" / paper_id
+    folder = config.root / paper_folder(config, paper_id)
     file = folder / "synthesis.yaml"
     text = synthesis_skeleton(
         paper_id,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from synthledger.config import ArchiveConfig
-from synthledger.layout import FileKind, classify, paper_dirs
+from synthledger.layout import FileKind, classify, paper_dirs, paper_folder
 from synthledger.ledger.git import resolve_commit, resolve_head
 from synthledger.ledger.history import changed_paths
 
@@ -45,7 +45,7 @@ def range_scope(config: ArchiveConfig, base: str, head: str = "HEAD") -> Scope:
         for name in paper_dirs(config):
             by_casefold.setdefault(name.casefold(), []).append(name)
         papers = sorted({same for p in papers for same in by_casefold.get(p.casefold(), [p])})
-    folders = [f"{config.records_dir.strip('/')}/papers/{paper}" for paper in papers]
+    folders = [paper_folder(config, paper) for paper in papers]
     others = [f.path for f in files if f.paper is None]
     present = [path for path in [*folders, *others] if (config.root / path).exists()]
     return Scope(changed, tuple(present), tuple(papers), whole=False)

@@ -18,6 +18,7 @@ from synthledger.layout import (
     FileKind,
     classify,
     paper_dirs,
+    paper_folder,
     walk,
 )
 from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts, schema_error
@@ -60,7 +61,7 @@ def _with_records(paths: Iterable[str], config: ArchiveConfig) -> list[str]:
     for path in list(selected):
         file = classify(path, config)
         if file.kind is FileKind.ARTIFACT and file.paper:
-            folder = config.records_path / "papers" / file.paper
+            folder = config.root / paper_folder(config, file.paper)
             records = [folder / "synthesis.yaml", *sorted(folder.glob("verifications/*.yaml"))]
             for record in records:
                 if record.is_file():
@@ -182,12 +183,12 @@ def _check_contract_file(path: str, full: Path) -> list[Finding]:
 def _papers_without_synthesis(papers: Iterable[str], config: ArchiveConfig) -> list[Finding]:
     return [
         _whole_file(
-            f"{config.records_dir}/papers/{paper}",
+            paper_folder(config, paper),
             "SL206",
             "paper folder has no synthesis.yaml: every paper starts with its synthesis record",
         )
         for paper in papers
-        if not (config.records_path / "papers" / paper / "synthesis.yaml").exists()
+        if not (config.root / paper_folder(config, paper) / "synthesis.yaml").exists()
     ]
 
 

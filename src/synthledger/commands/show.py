@@ -34,14 +34,16 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from synthledger.findings import exit_status
+    from synthledger.layout import paper_folder
     from synthledger.publishing.page import read_pages
     from synthledger.publishing.show import render
     from synthledger.report import report
 
-    pages = read_pages(archive_config(args), args.as_of, [args.id])
+    config = archive_config(args)
+    pages = read_pages(config, args.as_of, [args.id])
     # Only this paper's problems: another paper's broken record is not this page's.
-    folder = f"/papers/{args.id}/"
-    findings = [f for f in pages.built.findings if folder in f"/{f.path}"]
+    folder = f"{paper_folder(config, args.id)}/"
+    findings = [f for f in pages.built.findings if f.path.startswith(folder)]
     page = pages.pages.get(args.id)
     if page is not None:
         render(page, Console(file=sys.stdout, highlight=False))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
+from synthledger.layout import classify, paper_folder
 from synthledger.ledger.git import is_ancestor, resolve_commit, resolve_head, tree_paths
 from synthledger.ledger.history import (
     Change,
@@ -369,7 +370,7 @@ def _fix(rule: str, change: Change | Diff, config: ArchiveConfig) -> str:
             "published contracts are never deleted; restore it: records published under "
             "it are checked against it for ever"
         )
-    paper = _paper_dir(path, config.records_dir)
+    paper = _paper_dir(path, config)
     if paper is not None:
         corrections = f"{paper}/corrections/"
         if rule == MODIFIED:
@@ -393,14 +394,10 @@ def _fix(rule: str, change: Change | Diff, config: ArchiveConfig) -> str:
     )
 
 
-def _paper_dir(path: str, records_dir: str) -> str | None:
-    """``records/papers/<id>`` for a file inside a paper's folder."""
-    parts = path.split("/")
-    base = records_dir.strip("/").split("/")
-    depth = len(base)
-    if parts[:depth] == base and len(parts) > depth + 2 and parts[depth] == "papers":
-        return "/".join(parts[: depth + 2])
-    return None
+def _paper_dir(path: str, config: ArchiveConfig) -> str | None:
+    """The folder of the paper a file belongs to, if it is inside one."""
+    paper = classify(path, config).paper
+    return paper_folder(config, paper) if paper is not None else None
 
 
 def _protected(path: str, directories: Sequence[str]) -> bool:

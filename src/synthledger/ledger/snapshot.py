@@ -16,7 +16,7 @@ from pathlib import Path
 
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding
-from synthledger.layout import ArchiveFile, FileKind, classify
+from synthledger.layout import ArchiveFile, FileKind, classify, paper_folder
 from synthledger.ledger.git import read_tree, resolve_commit, resolve_head, stream_blobs
 from synthledger.ledger.history import (
     EMPTY_HISTORY,
@@ -161,7 +161,7 @@ def policy_dir(config: ArchiveConfig) -> str:
 
 
 def paper_dir(config: ArchiveConfig, paper: str) -> str:
-    return f"{config.records_dir.strip('/')}/papers/{paper}"
+    return paper_folder(config, paper)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from synthledger.deriving.quality import Level
 from synthledger.deriving.status import Status
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
+from synthledger.layout import paper_folder
 from synthledger.ledger.git import stream_blobs
 from synthledger.ledger.snapshot import utc
 from synthledger.publishing.model import DIMENSION_LABELS, Event, Pages
@@ -79,7 +80,7 @@ def build_site(
     ``on_progress`` is called once per paper, when its page is written.
     """
     _prepare(out)
-    env = _environment()
+    env = _environment(config)
     tip = pages.snapshot.tip
     common = {
         "tip": {"sha": tip.sha, "date": utc(tip.committer_date)} if tip else None,
@@ -123,7 +124,7 @@ def _content(file: RecordFile, contents: dict[str, bytes]) -> bytes:
     return contents[file.blob] if file.blob is not None else file.text.encode("utf-8")
 
 
-def _environment() -> jinja2.Environment:
+def _environment(config: ArchiveConfig) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # every value on a page comes from a record someone else wrote
@@ -134,7 +135,9 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["href"] = lambda text: quote(str(text))
     # A record's archive path as a link from its paper's page, which sits in the paper's folder.
-    env.filters["in_paper"] = lambda path, paper: quote(str(path).split(f"/papers/{paper}/", 1)[-1])
+    env.filters["in_paper"] = lambda path, paper: quote(
+        str(path).removeprefix(f"{paper_folder(config, paper)}/")
+    )
     return env
 
 
@@ -165,7 +168,7 @@ def _write(path: Path, content: str | bytes) -> Path:
 
 
 def _paper_prefix(config: ArchiveConfig, paper: str) -> str:
-    return f"{config.records_dir.strip('/')}/papers/{paper}/"
+    return f"{paper_folder(config, paper)}/"
 
 
 def _inputs(pages: Pages, paper: str) -> list[dict[str, str]]:

@@ -21,7 +21,7 @@ from synthledger.checking.rules.artifacts import escapes_folder, symlink_on_the_
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.view import view_in_tree
 from synthledger.errors import SynthledgerError
-from synthledger.layout import is_paper_id
+from synthledger.layout import is_paper_id, paper_folder
 from synthledger.reading.load import load_file
 
 
@@ -65,7 +65,7 @@ def load_paper(config: ArchiveConfig, paper: str) -> Paper:
     """The paper's current view and the artifacts it pins (SynthledgerError if unreadable)."""
     if not is_paper_id(paper):
         raise SynthledgerError(f"{paper!r} is not a paper id (letters, digits, '.', '_', '-')")
-    folder = f"{config.records_dir}/papers/{paper}"
+    folder = paper_folder(config, paper)
     synthesis = _data(config, f"{folder}/synthesis.yaml", f"no paper {paper} in the archive")
     view = view_in_tree(synthesis, config.root / folder, _load(config)).data
     artifacts = tuple(

@@ -21,6 +21,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.deriving.view import policy_in_force
 from synthledger.errors import SynthledgerError
 from synthledger.files import write_atomic
+from synthledger.layout import paper_folder
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes, load_file
 from synthledger.verifying.limits import Limits
@@ -131,7 +132,7 @@ def write(config: ArchiveConfig, record: dict[str, Any], *, by: str) -> Path:
 
     The text is checked first: it must load cleanly and satisfy its contract.
     """
-    relative = f"{config.records_dir}/papers/{record['paper']}/verifications/{record['id']}.yaml"
+    relative = f"{paper_folder(config, record['paper'])}/verifications/{record['id']}.yaml"
     text = render(record, by=by)
     loaded = load_bytes(text.encode("utf-8"), relative)
     problem = (

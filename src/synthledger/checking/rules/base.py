@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from synthledger.catalogue import info
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
-from synthledger.layout import ArchiveFile, FileKind, classify
+from synthledger.layout import ArchiveFile, FileKind, classify, paper_folder
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.document import Document, JsonPath, Loaded
 from synthledger.reading.load import load_file
@@ -84,7 +84,7 @@ class ArchiveIndex:
             self._loaded[loaded.document.path] = loaded
 
     def paper_path(self, paper: str, *parts: str) -> str:
-        return "/".join((self.config.records_dir, "papers", paper, *parts))
+        return "/".join((paper_folder(self.config, paper), *parts))
 
     def record_file(self, relative: str) -> ArchiveFile:
         return classify(relative, self.config)

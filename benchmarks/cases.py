@@ -85,6 +85,13 @@ CASES: tuple[Case, ...] = (
         Target(ratio=3.0, peak_mb=300),
     ),
     Case(
+        "manifest-jobs-2",
+        "manifest --out DIR --jobs 2 (all papers, two processes)",
+        lambda tool, built, scratch: [tool, "manifest", "--out", scratch / "m", "--jobs", "2"],
+        _git_log,
+        Target(ratio=3.0, peak_mb=300),
+    ),
+    Case(
         "site-all",
         "site --out DIR (the whole site, a fresh DIR)",
         lambda tool, built, scratch: [tool, "site", "--out", scratch / "site"],

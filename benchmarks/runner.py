@@ -44,6 +44,7 @@ class Row:
     seconds: float
     peak_mb: float
     floor_seconds: float
+    floor_peak_mb: float
     ratio: float
     target: str
     passed: bool
@@ -96,6 +97,7 @@ def run_case(case: Case, built: Built, layout: str, tool: Path, work: Path, repe
         figure.seconds,
         figure.peak_mb,
         floor.seconds,
+        floor.peak_mb,
         ratio,
         str(case.target),
         _met(case, figure, ratio),
@@ -114,7 +116,18 @@ def _met(case: Case, figure: Figure, ratio: float) -> bool:
 
 
 def table(rows: Sequence[Row]) -> list[str]:
-    header = ("case", "papers", "layout", "time", "peak", "floor", "ratio", "target", "")
+    header = (
+        "case",
+        "papers",
+        "layout",
+        "time",
+        "peak",
+        "floor",
+        "floor peak",
+        "ratio",
+        "target",
+        "",
+    )
     lines = [header]
     for row in rows:
         lines.append(
@@ -125,6 +138,7 @@ def table(rows: Sequence[Row]) -> list[str]:
                 f"{row.seconds:.2f} s",
                 f"{row.peak_mb:.0f} MB",
                 f"{row.floor_seconds:.2f} s",
+                f"{row.floor_peak_mb:.0f} MB",
                 f"{row.ratio:.1f}x",
                 row.target,
                 ("PASS" if row.passed else "FAIL") if row.target else "",

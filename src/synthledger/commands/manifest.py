@@ -16,6 +16,7 @@ example:
   synthledger manifest --out manifests --jobs 4
   synthledger manifest --out part --shard 2/4       # on runner 2 of a matrix of 4
   synthledger manifest --out manifests --merge      # after copying every part into it
+  synthledger manifest --out manifests --cache .synthledger-cache
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 from pathlib import Path
 
 from synthledger.commands import add_root_option, archive_config
+from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import exit_status
 from synthledger.report import FORMATS
@@ -50,6 +52,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--shard",
         metavar="K/N",
         help="build only shard K of N and its part of the index, e.g. --shard 2/4",
+    )
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="reuse manifests computed before, kept in DIR by their inputs' hashes; "
+        "the output is the same bytes (e.g. --cache .synthledger-cache)",
     )
     parser.add_argument(
         "--merge",
@@ -94,10 +102,11 @@ def _split(args: argparse.Namespace) -> int:
         return 0
     config = archive_config(args)
     shard = parse_shard(args.shard) if args.shard else WHOLE
+    cache = Path(args.cache) if args.cache else None
     if args.jobs > 1:
-        built = build_in_processes(config, args.rev, shard, args.jobs, out)
+        built = build_in_processes(config, args.rev, shard, args.jobs, out, cache)
     else:
-        built = build_shard(config, args.rev, shard, out)
+        built = build_shard(config, args.rev, shard, out, cache=cache)
     for row in sorted(built.rows, key=lambda r: str(r["id"])):
         print(
             f"{row['id']}  {row['status']}  {row['tier'] or 'no tier'}  {row['gate'] or 'no gate'}"
@@ -107,6 +116,31 @@ def _split(args: argparse.Namespace) -> int:
     if built.findings:
         report(built.findings, args.format, stream=sys.stderr)
     return exit_status(built.findings)
+
+
+def _cached(args: argparse.Namespace, config: ArchiveConfig) -> int:
+    """Every manifest into --out, the cached ones reused."""
+    from synthledger.deriving.cache import ManifestCache, cached_manifests
+    from synthledger.deriving.manifest_files import write_manifests
+    from synthledger.findings import Finding
+    from synthledger.report import report
+
+    cache = ManifestCache(Path(args.cache))
+    findings: list[Finding] = []
+    manifests = cached_manifests(config, args.rev, cache, findings)
+    count = write_manifests(manifests, Path(args.out), on_written=_print_row)
+    print(
+        f"{count} manifests written to {args.out}; {cache.hits} from the cache in {args.cache}, "
+        f"{cache.misses} computed",
+        file=sys.stderr,
+    )
+    if findings:
+        report(findings, args.format, stream=sys.stderr)
+    return exit_status(findings)
+
+
+def _print_row(row: dict[str, object]) -> None:
+    print(f"{row['id']}  {row['status']}  {row['tier'] or 'no tier'}  {row['gate'] or 'no gate'}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -122,6 +156,8 @@ def _run(args: argparse.Namespace) -> int:
 
     config = archive_config(args)
     shown = progress_wanted(args.format)
+    if args.cache and not args.ids and args.out != "-":
+        return _cached(args, config)
     with progress("reading history", None, enabled=shown):
         snapshot = read_snapshot(config, args.rev)
     known = set(snapshot.papers())

@@ -69,8 +69,8 @@ def _built(
     findings: list[Finding],
 ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(paper, manifest, current view), one paper at a time."""
-    snapshot = _usable(snapshot, contracts, findings)
-    policy = _policy_in_force(snapshot)
+    snapshot = usable(snapshot, contracts, findings)
+    policy = policy_entry_in_force(snapshot)
     for paper in ids if ids is not None else snapshot.papers():
         synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper), None)
         if synthesis is None or synthesis.document is None:
@@ -92,7 +92,7 @@ def _built(
         yield paper, manifest, view
 
 
-def _usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) -> Snapshot:
+def usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) -> Snapshot:
     """Only records that satisfy the contract they name count; each other one is a finding."""
     kept: list[Entry] = []
     for entry in snapshot.entries:
@@ -122,7 +122,7 @@ def _problem(entry: Entry, contracts: Contracts) -> str | None:
     return contracts.first_error(entry.document.data, contract)
 
 
-def _policy_in_force(snapshot: Snapshot) -> Entry | None:
+def policy_entry_in_force(snapshot: Snapshot) -> Entry | None:
     """The policy in force on the tip commit's date, of those published by then."""
     if snapshot.tip is None:
         return None

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from synthledger.config import ArchiveConfig
+from synthledger.deriving.cache import ManifestCache, cached_manifests
 from synthledger.deriving.manifest import iter_manifests
 from synthledger.deriving.manifest_files import (
     dumps_bytes,
@@ -48,8 +49,10 @@ def build_shard(
     shard: Shard,
     out: Path,
     on_written: Callable[[dict[str, Any]], None] | None = None,
+    cache: Path | None = None,
 ) -> Built:
-    """Write the manifests of ``shard``'s papers into ``out``, and its part of the index."""
+    """Write the manifests of ``shard``'s papers into ``out``, and its part of the index;
+    with ``cache``, the manifests cached there are reused (see deriving/cache.py)."""
     rows: list[dict[str, Any]] = []
     findings: list[Finding] = []
 
@@ -59,22 +62,25 @@ def build_shard(
             on_written(row)
 
     with paused_cycle_collection():  # records and manifests form no cycles
-        snapshot = read_snapshot(config, rev, keep=shard.holds)
-        manifests = iter_manifests(snapshot, Contracts.for_archive(config), None, findings)
+        if cache is not None:
+            manifests = cached_manifests(config, rev, ManifestCache(cache), findings, shard.holds)
+        else:
+            snapshot = read_snapshot(config, rev, keep=shard.holds)
+            manifests = iter_manifests(snapshot, Contracts.for_archive(config), None, findings)
         write_manifests(manifests, out, index=False, on_written=written)
     write_if_changed(out / part_name(shard), dumps_bytes({"papers": rows}))
     return Built(rows, findings)
 
 
 def build_in_processes(
-    config: ArchiveConfig, rev: str, shard: Shard, jobs: int, out: Path
+    config: ArchiveConfig, rev: str, shard: Shard, jobs: int, out: Path, cache: Path | None = None
 ) -> Built:
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
     into this shard's part (or, for the whole archive, into index.json)."""
     out.mkdir(parents=True, exist_ok=True)
     parts = shard.split(jobs)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_shard, config, rev, part, out) for part in parts]
+        futures = [pool.submit(build_shard, config, rev, part, out, None, cache) for part in parts]
         done = [future.result() for future in futures]
     rows = [row for built in done for row in built.rows]
     for part in parts:

@@ -86,6 +86,7 @@ def read_snapshot(
     *,
     since: str | None = None,
     keep: Callable[[str], bool] | None = None,
+    history: History | None = None,
 ) -> Snapshot:
     """The records at ``rev``, in publication order.
 
@@ -104,6 +105,8 @@ def read_snapshot(
 
     ``keep`` (a test on paper ids, e.g. a shard's) leaves the records of other
     papers unread: the history is the same, the memory and parsing are theirs.
+    ``history`` is the whole history of ``rev`` read before (by an earlier
+    call without ``papers``): it is used instead of walking again.
     """
     head = resolve_head(config.root, rev)
     if head is None:
@@ -119,22 +122,24 @@ def read_snapshot(
         and (keep is None or file.paper is None or keep(file.paper))
     }
     with paused_cycle_collection(), ThreadPoolExecutor(max_workers=1) as pool:
-        if papers is None:
+        if history is not None:
+            walk = pool.submit(lambda: history)
+        elif papers is None:
             walk = pool.submit(read_history, config.root, rev=head, pathspecs=places)
         else:
             walk = pool.submit(_read_places, config, head, places, set(files), since)
         loaded = _load_all(config.root, [(path, blob) for path, (_, blob) in files.items()])
-        history = walk.result()
+        read = walk.result()
     entries = []
-    for path, path_history in history.paths.items():  # publication order
+    for path, path_history in read.paths.items():  # publication order
         if path in files:
             (file, blob), record = files[path], loaded[path]
             entries.append(Entry(file, blob, path_history.added, record.document, record.findings))
     if papers is None:
-        tip = history.commits[-1] if history.commits else None
+        tip = read.commits[-1] if read.commits else None
     else:
         tip = read_commit(config.root, head)
-    return Snapshot(history, tuple(entries), tip)
+    return Snapshot(read, tuple(entries), tip)
 
 
 def _read_places(

@@ -1,0 +1,104 @@
+"""manifest --cache DIR: the same bytes with and without it, whatever the cache holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive import Archive, run_cli
+from gitrepo import GitRepo
+from pagerepo import SEED_003, commit, correct, seeds
+
+PAPERS = ["p1", "p2", "p3"]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """The seeds, three more papers, and one record that breaks its contract."""
+    repo = seeds(tmp_path / "archive")
+    archive = Archive.__new__(Archive)  # the seeds' repository already holds schemas/
+    archive.root = repo.path
+    for paper in PAPERS:
+        archive.add_synthesis(paper)
+    archive.add_verification("v1", "p1")
+    archive.write("records/papers/p2/corrections/k1.yaml", "contract: correction-record-v1\n")
+    commit(repo, "add three papers")
+    return repo
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _build(repo: GitRepo, out: Path, *cache: str) -> tuple[dict[str, bytes], str]:
+    args = ["manifest", "--out", str(out), "--format", "json"]
+    done = run_cli([*args, *(("--cache", cache[0]) if cache else ())], cwd=repo.path)
+    assert done.returncode == 1, done.stderr  # the broken correction
+    return _files(out), done.stderr
+
+
+def _findings(stderr: str) -> set[str]:
+    start = stderr.index("[")
+    return {json.dumps(f, sort_keys=True) for f in json.loads(stderr[start:])}
+
+
+def test_a_cached_build_writes_every_byte_of_an_uncached_one(repo: GitRepo, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    plain, plain_err = _build(repo, tmp_path / "plain")
+    cold, cold_err = _build(repo, tmp_path / "cold", cache)
+    warm, warm_err = _build(repo, tmp_path / "warm", cache)
+    assert len(plain) == len(PAPERS) + 2 + 1
+    assert cold == plain and warm == plain
+    assert "0 from the cache" in cold_err and "5 computed" in cold_err
+    assert "5 from the cache" in warm_err and "0 computed" in warm_err
+    assert _findings(plain_err) == _findings(cold_err) == _findings(warm_err)
+
+
+def test_after_a_correction_only_its_paper_is_computed_again(repo: GitRepo, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    _build(repo, tmp_path / "before", cache)
+    correct(repo, SEED_003, "k7", "expression-of-concern")
+    plain, _ = _build(repo, tmp_path / "plain")
+    warm, warm_err = _build(repo, tmp_path / "warm", cache)
+    assert warm == plain
+    assert "4 from the cache" in warm_err and "1 computed" in warm_err
+    assert b"UNDER-CONCERN" in warm[f"{SEED_003}.json"]
+
+
+def test_a_damaged_cache_is_only_a_miss(repo: GitRepo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plain, _ = _build(repo, tmp_path / "plain")
+    _build(repo, tmp_path / "cold", str(cache))
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == 5
+    entries[0].write_bytes(b"not json")
+    entries[1].write_text(json.dumps({"key": "another", "manifest": {}, "findings": []}))
+    warm, warm_err = _build(repo, tmp_path / "warm", str(cache))
+    assert warm == plain
+    assert "3 from the cache" in warm_err and "2 computed" in warm_err
+
+
+def test_shards_with_a_cache_merge_to_the_same_bytes(repo: GitRepo, tmp_path: Path) -> None:
+    plain, _ = _build(repo, tmp_path / "plain")
+    for attempt in ("cold", "warm"):
+        out = tmp_path / attempt
+        for k in (1, 2):
+            run_cli(
+                [
+                    "manifest",
+                    "--out",
+                    str(out),
+                    "--shard",
+                    f"{k}/2",
+                    "--cache",
+                    str(tmp_path / "c"),
+                ],
+                cwd=repo.path,
+            )
+        done = run_cli(["manifest", "--out", str(out), "--merge"], cwd=repo.path)
+        assert done.returncode == 0, done.stderr
+        assert _files(out) == plain

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, run_cli
-from gitrepo import GitRepo
-from pagerepo import SEED_003, commit, correct, seeds
+from support.archive import Archive, run_cli
+from support.gitrepo import GitRepo
+from support.pagerepo import SEED_003, commit, correct, seeds
 from synthledger.check import check
 from synthledger.config import load_config
 from synthledger.findings import Finding

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, run_cli
-from gitrepo import GitRepo
-from pagerepo import SEED_003, commit, correct, seeds
+from support.archive import Archive, run_cli
+from support.gitrepo import GitRepo
+from support.pagerepo import SEED_003, commit, correct, seeds
 
 PAPERS = ["p1", "p2", "p3"]
 

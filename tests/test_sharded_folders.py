@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import run_cli
-from gitrepo import REPO_ROOT, GitRepo
-from pagerepo import SEED_000, SEED_003, commit
+from support.archive import run_cli
+from support.gitrepo import REPO_ROOT, GitRepo
+from support.pagerepo import SEED_000, SEED_003, commit
 
 SHARDED = '[tool.synthledger]\npaper-folders = "sharded"\n'
 

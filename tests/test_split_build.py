@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, run_cli
-from gitrepo import GitRepo
-from pagerepo import commit, seeds
+from support.archive import Archive, run_cli
+from support.gitrepo import GitRepo
+from support.pagerepo import commit, seeds
 from synthledger.deriving.shard import Shard, parse_shard
 from synthledger.errors import SynthledgerError
 

@@ -54,6 +54,10 @@ COMMANDS: dict[str, Command] = {
     ),
     "show": Command("synthledger.commands.show", "show a paper as its public page does"),
     "site": Command("synthledger.commands.site", "render the archive as a static HTML site"),
+    "export": Command(
+        "synthledger.commands.export",
+        "write the archive as JSONL, changes, CSL, BibTeX, RIS, Crossref, DataCite or PROV",
+    ),
     "reproduce": Command(
         "synthledger.commands.reproduce", "re-run a paper's repro script in a sandbox (Gate 2)"
     ),

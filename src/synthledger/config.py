@@ -30,6 +30,11 @@ class ArchiveConfig:
     enforce_from: str | None = None
     main_branch: str = "main"
     paper_folders: str = "flat"
+    # What the exports say of the archive to registrars and readers (never protection).
+    doi_prefix: str | None = None
+    site_url: str | None = None
+    depositor_name: str | None = None
+    depositor_email: str | None = None
 
     @property
     def records_path(self) -> Path:
@@ -87,6 +92,10 @@ def _from_table(root: Path, table: dict[str, object], records_dir: str | None) -
         enforce_from=_text(table, "enforce-from"),
         main_branch=_text(table, "main-branch") or "main",
         paper_folders=_paper_folders(table),
+        doi_prefix=_text(table, "doi-prefix"),
+        site_url=_text(table, "site-url"),
+        depositor_name=_text(table, "depositor-name"),
+        depositor_email=_text(table, "depositor-email"),
     )
 
 

@@ -219,6 +219,13 @@ class Archive:
         shutil.copytree(SCHEMAS, root / "schemas")
         (root / "records").mkdir()
 
+    @classmethod
+    def at(cls, root: Path) -> Archive:
+        """An Archive over ``root``, which already holds schemas/ and records/."""
+        archive = cls.__new__(cls)
+        archive.root = root
+        return archive
+
     # Writing files.
 
     def write(self, relative: str, content: str | bytes) -> str:

@@ -62,6 +62,16 @@ def iter_manifests(
     return ((paper, manifest) for paper, manifest, _ in _built(snapshot, contracts, ids, findings))
 
 
+def iter_manifests_and_views(
+    snapshot: Snapshot,
+    contracts: Contracts,
+    ids: Sequence[str] | None,
+    findings: list[Finding],
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Like :func:`iter_manifests`, with the current view each manifest was computed from."""
+    return _built(snapshot, contracts, ids, findings)
+
+
 def _built(
     snapshot: Snapshot,
     contracts: Contracts,

@@ -1,0 +1,234 @@
+"""What every export reads: the papers at one commit, with their manifests and
+current views, and the archive's publishing settings as that commit states them.
+
+Nothing comes from the working tree or the clock: the manifests and views are
+computed from history (as ``manifest`` and ``site`` compute them), the
+settings are read from the commit's own pyproject.toml, and the only time an
+export names is a commit's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from synthledger.config import ArchiveConfig, config_from_toml
+from synthledger.deriving.manifest import iter_manifests_and_views
+from synthledger.deriving.status import Status
+from synthledger.errors import SynthledgerError
+from synthledger.findings import Finding
+from synthledger.ledger.history import Commit, git
+from synthledger.ledger.snapshot import Snapshot, utc
+from synthledger.reading.contracts import Contracts
+
+# The tier a policy grants a paper solid enough to be cited by a persistent identifier.
+DOI_GRADE = "doi-grade"
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction of a paper as its manifest lists it."""
+
+    id: str
+    kind: str
+    date: str
+    committed: str
+    commit: str
+    path: str
+    in_force: bool
+    narrative: str
+    issued_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as the exports see it: its manifest and the current view it rests on."""
+
+    id: str
+    manifest: Mapping[str, Any]
+    view: Mapping[str, Any]
+
+    @property
+    def title(self) -> str:
+        return str(self.manifest["title"])
+
+    @property
+    def publisher(self) -> str:
+        return str(self.manifest["publisher"])
+
+    @property
+    def status(self) -> Status:
+        return Status(self.manifest["status"])
+
+    @property
+    def date(self) -> str:
+        """The publication date: the one the record states, else the archiving commit's."""
+        published = self.manifest["published"]
+        return str(published["stated"] or published["date"][:10])
+
+    @property
+    def doi_grade(self) -> bool:
+        tier = self.manifest["tier"]
+        return bool(tier and tier["id"] == DOI_GRADE)
+
+    @property
+    def stated_doi(self) -> str | None:
+        """A DOI the record states for itself (an external archival record), if any."""
+        record = (self.view.get("provenance") or {}).get("external_record") or {}
+        if record.get("scheme") == "doi" and record.get("identifier"):
+            return str(record["identifier"])
+        return None
+
+    @property
+    def abstract(self) -> str:
+        return str(self.view.get("abstract", ""))
+
+    @property
+    def corrections(self) -> tuple[Correction, ...]:
+        return tuple(
+            Correction(
+                id=str(c["id"]),
+                kind=str(c["kind"]),
+                date=str(c["date"]),
+                committed=str(c["committed"]),
+                commit=str(c["commit"]),
+                path=str(c["path"]),
+                in_force=bool(c["in_force"]),
+                narrative=str(c.get("narrative") or ""),
+                issued_by=str((c.get("issued_by") or {}).get("name", "")),
+            )
+            for c in self.manifest["corrections"]
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """The archive at one commit, read once, from which each format writes."""
+
+    config: ArchiveConfig  # the settings as the commit states them
+    snapshot: Snapshot
+    contracts: Contracts
+    ids: Sequence[str] | None  # None: every paper
+    since: str | None = None  # for ``changes``: the full hash of the older commit
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def tip(self) -> Commit:
+        if self.snapshot.tip is None:
+            raise SynthledgerError("the archive has no commits yet: nothing to export")
+        return self.snapshot.tip
+
+    def papers(self) -> Iterator[Paper]:
+        """Each paper (sorted by id), one at a time: memory does not grow with the archive."""
+        for paper, manifest, view in iter_manifests_and_views(
+            self.snapshot, self.contracts, self.ids, self.findings
+        ):
+            yield Paper(paper, manifest, view)
+
+    # Identifiers and addresses.
+
+    def doi(self, paper: Paper) -> str | None:
+        """The paper's DOI: stated by its record, else ``doi-prefix``/id; None without either."""
+        if paper.stated_doi:
+            return paper.stated_doi
+        return f"{self.config.doi_prefix}/{paper.id}" if self.config.doi_prefix else None
+
+    def notice_doi(self, paper: Paper, correction: str) -> str | None:
+        """The DOI of a correction notice: ``doi-prefix``/paper.correction."""
+        prefix = self.config.doi_prefix
+        return f"{prefix}/{paper.id}.{correction}" if prefix else None
+
+    def page_url(self, paper: str) -> str | None:
+        """Where the site shows the paper (``site-url`` + papers/<id>/), if the site is set."""
+        base = self.site_base()
+        return f"{base}papers/{quote(paper)}/" if base else None
+
+    def notice_url(self, paper: str, correction: str) -> str | None:
+        base = self.site_base()
+        return f"{base}papers/{quote(paper)}/corrections/{quote(correction)}.html" if base else None
+
+    def site_base(self) -> str | None:
+        url = self.config.site_url
+        if not url:
+            return None
+        return url if url.endswith("/") else url + "/"
+
+    def committed(self) -> str:
+        """The tip commit's time in UTC: the one time an export may name."""
+        return utc(self.tip.committer_date)
+
+    def require(self, *settings: str) -> None:
+        """Stop unless each ``[tool.synthledger]`` setting is set at the exported commit."""
+        missing = [s for s in settings if not getattr(self.config, s.replace("-", "_"))]
+        if missing:
+            raise SynthledgerError(
+                f"set {', '.join(missing)} in [tool.synthledger] of pyproject.toml "
+                f"(read from commit {self.tip.sha[:12]}, not the working tree)"
+            )
+
+
+def settings_at(config: ArchiveConfig, commit: str) -> ArchiveConfig:
+    """The configuration ``commit``'s own pyproject.toml gives, with ``config``'s paths."""
+    try:
+        text = git(config.root, "show", f"{commit}:pyproject.toml")
+    except SynthledgerError:
+        return config  # no pyproject.toml at that commit: no settings
+    stated = config_from_toml(text, config.root)
+    return ArchiveConfig(
+        root=config.root,
+        records_dir=config.records_dir,
+        schemas_dir=config.schemas_dir,
+        enforce_from=config.enforce_from,
+        main_branch=config.main_branch,
+        doi_prefix=stated.doi_prefix,
+        site_url=stated.site_url,
+        depositor_name=stated.depositor_name,
+        depositor_email=stated.depositor_email,
+    )
+
+
+def site_domain(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def write_output(chunks: Iterable[bytes], out: str) -> int:
+    """Write ``chunks`` to ``out`` ('-': stdout) atomically; the number of bytes written.
+
+    A file is written beside its final place and renamed over it, so that a
+    reader never sees half an export, and an interrupted one leaves nothing.
+    """
+    if out == "-":
+        size = 0
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+            size += len(chunk)
+        sys.stdout.buffer.flush()
+        return size
+    return write_atomic(Path(out), chunks)
+
+
+def write_atomic(path: Path, chunks: Iterable[bytes]) -> int:
+    if path.is_dir():
+        raise SynthledgerError(f"{path} is a directory: --out names the file to write")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    size = 0
+    try:
+        with os.fdopen(descriptor, "wb") as sink:
+            for chunk in chunks:
+                sink.write(chunk)
+                size += len(chunk)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep a published file private
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return size

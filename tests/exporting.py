@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from pathlib import Path
 
 from archive import run_cli
+from gitrepo import GitRepo
+from pagerepo import commit, seeds
 
 # What a Crossref deposit needs to know of the archive, as a pyproject.toml states it.
 PUBLISHING = """\
@@ -21,3 +24,18 @@ def export(root: Path, *args: str) -> str:
     result = run_cli(["export", *args], cwd=root)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def shipped(distribution: str, path: str) -> Path:
+    """A file a installed package ships (a standard's schema), found without importing it:
+    commonmeta's package imports WeasyPrint, which needs system libraries the tests do not."""
+    file = Path(str(importlib.metadata.distribution(distribution).locate_file(path)))
+    assert file.is_file(), f"{distribution} no longer ships {path}"
+    return file
+
+
+def publishing_archive(path: Path) -> GitRepo:
+    """The seeds, with the settings a DOI deposit needs in the committed pyproject.toml."""
+    repo = seeds(path)
+    commit(repo, "publishing settings", {"pyproject.toml": PUBLISHING})
+    return repo

@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from synthledger.deriving.manifest import dumps_bytes
 from synthledger.errors import SynthledgerError
 from synthledger.layout import FileKind
 from synthledger.ledger.history import first_parent_line
 from synthledger.ledger.snapshot import utc
-from synthledger.publishing.exports.core import Source
+from synthledger.publishing.exports.core import Source, json_bytes
 
 SUFFIX = ".json"
 GROUPS = {
@@ -30,7 +29,7 @@ GROUPS = {
 
 
 def render(source: Source) -> Iterator[bytes]:
-    yield dumps_bytes(changes(source))
+    yield json_bytes(changes(source))
 
 
 def changes(source: Source) -> dict[str, Any]:

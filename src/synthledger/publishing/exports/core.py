@@ -10,6 +10,7 @@ export names is a commit's.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+import orjson
 
 from synthledger.config import ArchiveConfig, config_from_toml
 from synthledger.deriving.manifest import iter_manifests_and_views
@@ -30,6 +33,8 @@ from synthledger.reading.contracts import Contracts
 
 # The tier a policy grants a paper solid enough to be cited by a persistent identifier.
 DOI_GRADE = "doi-grade"
+# What a paper of this archive is, in the words a citation can carry.
+GENRE = "Machine-generated literature synthesis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,18 @@ class Paper:
         """The publication date: the one the record states, else the archiving commit's."""
         published = self.manifest["published"]
         return str(published["stated"] or published["date"][:10])
+
+    @property
+    def date_parts(self) -> tuple[int, int, int]:
+        year, month, day = self.date.split("-")
+        return int(year), int(month), int(day)
+
+    @property
+    def status_phrase(self) -> str | None:
+        """What a citation must say of a paper that is not CURRENT, e.g. "retracted"."""
+        if self.status is Status.CURRENT:
+            return None
+        return self.status.value.lower().replace("-", " ")
 
     @property
     def doi_grade(self) -> bool:
@@ -135,10 +152,13 @@ class Source:
     # Identifiers and addresses.
 
     def doi(self, paper: Paper) -> str | None:
-        """The paper's DOI: stated by its record, else ``doi-prefix``/id; None without either."""
+        """The paper's DOI: the one its record states, else ``doi-prefix``/id for a
+        DOI-grade paper (only those are deposited); None otherwise."""
         if paper.stated_doi:
             return paper.stated_doi
-        return f"{self.config.doi_prefix}/{paper.id}" if self.config.doi_prefix else None
+        if self.config.doi_prefix and paper.doi_grade:
+            return f"{self.config.doi_prefix}/{paper.id}"
+        return None
 
     def notice_doi(self, paper: Paper, correction: str) -> str | None:
         """The DOI of a correction notice: ``doi-prefix``/paper.correction."""
@@ -192,6 +212,18 @@ def settings_at(config: ArchiveConfig, commit: str) -> ArchiveConfig:
         depositor_name=stated.depositor_name,
         depositor_email=stated.depositor_email,
     )
+
+
+def json_bytes(document: object) -> bytes:
+    """A JSON document as every export writes one: indented, keys sorted, a final newline
+    (the bytes of ``synthledger manifest``'s serialisation, for any JSON value)."""
+    try:
+        return orjson.dumps(
+            document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+        )
+    except orjson.JSONEncodeError:
+        text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return text.encode("utf-8")
 
 
 def site_domain(url: str) -> str:

@@ -1,0 +1,46 @@
+"""CSL-JSON (citation-style-language's csl-data.json): one item per paper, for
+reference managers and citeproc processors.
+
+The publisher is the author (a literal name: a machine-generated synthesis has
+no personal authors); a paper that is not CURRENT carries its status
+("retracted", "under concern", ...) so that a formatted citation says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from synthledger.publishing.exports.core import GENRE, Paper, Source, json_bytes
+
+SUFFIX = ".json"
+
+
+def render(source: Source) -> Iterator[bytes]:
+    # csl-data.json is one array; dumps_bytes keeps keys sorted and the bytes stable.
+    yield json_bytes([item(paper, source) for paper in source.papers()])
+
+
+def item(paper: Paper, source: Source) -> dict[str, Any]:
+    """The CSL-JSON item of ``paper``."""
+    entry: dict[str, Any] = {
+        "id": paper.id,
+        "type": "report",
+        "title": paper.title,
+        "author": [{"literal": paper.publisher}],
+        "publisher": paper.publisher,
+        "issued": {"date-parts": [list(paper.date_parts)]},
+        "genre": GENRE,
+        "number": paper.id,
+    }
+    if paper.abstract:
+        entry["abstract"] = paper.abstract
+    doi = source.doi(paper)
+    if doi:
+        entry["DOI"] = doi
+    url = source.page_url(paper.id)
+    if url:
+        entry["URL"] = url
+    if paper.status_phrase:
+        entry["status"] = paper.status_phrase
+    return entry

@@ -63,7 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthledger.errors import SynthledgerError
     from synthledger.findings import exit_status
-    from synthledger.ledger.history import resolve_commit
+    from synthledger.ledger.git import resolve_commit
     from synthledger.ledger.snapshot import paused_cycle_collection, read_snapshot
     from synthledger.progress import progress, progress_wanted
     from synthledger.publishing.exports import load

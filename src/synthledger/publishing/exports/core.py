@@ -27,7 +27,8 @@ from synthledger.deriving.manifest import iter_manifests_and_views
 from synthledger.deriving.status import Status
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding
-from synthledger.ledger.history import Commit, git
+from synthledger.ledger.git import git
+from synthledger.ledger.history import Commit
 from synthledger.ledger.snapshot import Snapshot, utc
 from synthledger.reading.contracts import Contracts
 

@@ -27,6 +27,7 @@ from synthledger.deriving.manifest import iter_manifests_and_views
 from synthledger.deriving.status import Status
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding
+from synthledger.layout import FileKind
 from synthledger.ledger.git import git
 from synthledger.ledger.history import Commit
 from synthledger.ledger.snapshot import Snapshot, utc
@@ -149,6 +150,17 @@ class Source:
             self.snapshot, self.contracts, self.ids, self.findings
         ):
             yield Paper(paper, manifest, view)
+
+    def replacements(self, paper: Paper) -> list[str]:
+        """The papers that replace ``paper``: what its new-version corrections in force name."""
+        in_force = {c.id for c in paper.corrections if c.in_force and c.kind == "new-version"}
+        return sorted(
+            str(entry.document.data["replacement"])
+            for entry in self.snapshot.of_kind(FileKind.CORRECTION, paper.id)
+            if entry.file.stem in in_force
+            and entry.document is not None
+            and entry.document.data.get("replacement")
+        )
 
     # Identifiers and addresses.
 

@@ -30,6 +30,7 @@ FORMATS: dict[str, str] = {
     "crossref": "a Crossref deposit (schema 5.5.0) of the DOI-grade papers, with Crossmark",
     "datacite": "DataCite metadata (kernel 4, JSON)",
     "prov": "W3C PROV-JSON of each paper's lineage",
+    "provn": "the same lineage in PROV-N",
 }
 
 

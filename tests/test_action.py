@@ -31,7 +31,8 @@ def action() -> dict[str, Any]:
 
 
 def check_step() -> dict[str, Any]:
-    (step,) = [s for s in action()["runs"]["steps"] if s.get("name") == "synthledger check"]
+    steps: list[dict[str, Any]] = action()["runs"]["steps"]
+    (step,) = [s for s in steps if s.get("name") == "synthledger check"]
     return step
 
 

@@ -210,7 +210,8 @@ class Source:
 def settings_at(config: ArchiveConfig, commit: str) -> ArchiveConfig:
     """The configuration ``commit``'s own pyproject.toml gives, with ``config``'s paths."""
     try:
-        text = git(config.root, "show", f"{commit}:pyproject.toml")
+        # "./": relative to the archive root, which may be a subfolder of the repository.
+        text = git(config.root, "show", f"{commit}:./pyproject.toml")
     except SynthledgerError:
         return config  # no pyproject.toml at that commit: no settings
     stated = config_from_toml(text, config.root)

@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from synthledger.errors import SynthledgerError
@@ -20,9 +21,9 @@ from synthledger.showing import shown_path
 
 
 def write_atomic(
-    path: Path, content: bytes, *, exclusive: bool = False, durable: bool = True
+    path: Path, content: bytes | Iterable[bytes], *, exclusive: bool = False, durable: bool = True
 ) -> None:
-    """Give ``path`` exactly ``content``, all at once.
+    """Give ``path`` exactly ``content`` (bytes, or chunks of them as they are made), all at once.
 
     ``exclusive`` never replaces an existing file: FileExistsError, as
     ``open(path, "x")`` raises, and the file is left as it was. ``durable``
@@ -34,7 +35,8 @@ def write_atomic(
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(content)
+            for chunk in (content,) if isinstance(content, bytes) else content:
+                stream.write(chunk)
             stream.flush()
             if durable:
                 os.fsync(stream.fileno())

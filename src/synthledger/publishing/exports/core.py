@@ -9,11 +9,9 @@ export names is a commit's.
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +20,15 @@ from urllib.parse import quote, urlsplit
 
 import orjson
 
-from synthledger.config import ArchiveConfig, config_from_toml
+from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import iter_manifests_and_views
 from synthledger.deriving.status import Status
 from synthledger.errors import SynthledgerError
+from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
 from synthledger.layout import FileKind
-from synthledger.ledger.git import git
 from synthledger.ledger.history import Commit
+from synthledger.ledger.settings import config_at
 from synthledger.ledger.snapshot import Snapshot, utc
 from synthledger.reading.contracts import Contracts
 
@@ -208,19 +207,11 @@ class Source:
 
 
 def settings_at(config: ArchiveConfig, commit: str) -> ArchiveConfig:
-    """The configuration ``commit``'s own pyproject.toml gives, with ``config``'s paths."""
-    try:
-        # "./": relative to the archive root, which may be a subfolder of the repository.
-        text = git(config.root, "show", f"{commit}:./pyproject.toml")
-    except SynthledgerError:
-        return config  # no pyproject.toml at that commit: no settings
-    stated = config_from_toml(text, config.root)
-    return ArchiveConfig(
-        root=config.root,
-        records_dir=config.records_dir,
-        schemas_dir=config.schemas_dir,
-        enforce_from=config.enforce_from,
-        main_branch=config.main_branch,
+    """``config`` with the export settings ``commit``'s own pyproject.toml states (none
+    without one), never the working tree's."""
+    stated = config_at(config.root, commit, records_dir=config.records_dir)
+    return dataclasses.replace(
+        config,
         doi_prefix=stated.doi_prefix,
         site_url=stated.site_url,
         depositor_name=stated.depositor_name,
@@ -245,36 +236,28 @@ def site_domain(url: str) -> str:
 
 
 def write_output(chunks: Iterable[bytes], out: str) -> int:
-    """Write ``chunks`` to ``out`` ('-': stdout) atomically; the number of bytes written.
+    """Write ``chunks`` to ``out`` ('-': stdout) as they come; the number of bytes written.
 
-    A file is written beside its final place and renamed over it, so that a
-    reader never sees half an export, and an interrupted one leaves nothing.
+    A file is written whole or not at all (``files.write_atomic``): a reader
+    never sees half an export, and an interrupted one leaves the old file.
     """
-    if out == "-":
-        size = 0
+    size = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal size
         for chunk in chunks:
-            sys.stdout.buffer.write(chunk)
             size += len(chunk)
+            yield chunk
+
+    if out == "-":
+        for chunk in counted():
+            sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
         return size
-    return write_atomic(Path(out), chunks)
-
-
-def write_atomic(path: Path, chunks: Iterable[bytes]) -> int:
+    path = Path(out)
     if path.is_dir():
-        raise SynthledgerError(f"{path} is a directory: --out names the file to write")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    size = 0
-    try:
-        with os.fdopen(descriptor, "wb") as sink:
-            for chunk in chunks:
-                sink.write(chunk)
-                size += len(chunk)
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep a published file private
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        raise SynthledgerError(f"{out} is a directory: --out names the file to write")
+    make_directory(path.parent)
+    # Derived bytes the next export gives again: no fsync.
+    write_atomic(path, counted(), durable=False)
     return size

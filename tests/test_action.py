@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from gitrepo import REPO_ROOT, python_env
-from pagerepo import SEED_003, commit, seeds
+from support.gitrepo import REPO_ROOT, python_env
+from support.pagerepo import SEED_003, commit, seeds
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ import pytest
 from pybtex.database import BibliographyData, parse_string
 from pybtex.exceptions import PybtexError
 
-from exporting import export, publishing_archive
-from pagerepo import PAPER, SEED_000, SEED_003, commit, correct, one_paper, template
+from support.exporting import export, publishing_archive
+from support.pagerepo import PAPER, SEED_000, SEED_003, commit, correct, one_paper, template
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import POLICY_YAML, Archive, run_cli
-from exporting import export
-from pagerepo import PAPER, SEED_000, SEED_003, commit, correct, seeds
+from support.archive import POLICY_YAML, Archive, run_cli
+from support.exporting import export
+from support.pagerepo import PAPER, SEED_000, SEED_003, commit, correct, seeds
 
 
 @pytest.fixture(autouse=True)

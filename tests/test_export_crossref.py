@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from archive import REPO, run_cli
-from exporting import export, publishing_archive, shipped
-from pagerepo import SEED_000, SEED_003, correct, seeds
+from support.archive import REPO, run_cli
+from support.exporting import export, publishing_archive, shipped
+from support.pagerepo import SEED_000, SEED_003, correct, seeds
 from synthledger.publishing.exports.crossref import UPDATE_TYPES
 
 CR = "{http://www.crossref.org/schema/5.5.0}"

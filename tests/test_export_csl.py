@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from exporting import export, publishing_archive, shipped
-from pagerepo import SEED_000, SEED_003, correct, seeds
+from support.exporting import export, publishing_archive, shipped
+from support.pagerepo import SEED_000, SEED_003, correct, seeds
 
 CSL_DATA = ("commonmeta-py", "commonmeta/resources/csl-data.json")
 

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from exporting import export, publishing_archive, shipped
-from pagerepo import SEED_000, SEED_003, correct
+from support.exporting import export, publishing_archive, shipped
+from support.pagerepo import SEED_000, SEED_003, correct
 
 KERNEL = ("datacite", "datacite/schemas/datacite-v4.5.json")
 

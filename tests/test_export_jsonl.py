@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import run_cli
-from exporting import export
-from pagerepo import SEED_000, SEED_003, correct, seeds
+from support.archive import run_cli
+from support.exporting import export
+from support.pagerepo import SEED_000, SEED_003, correct, seeds
 
 
 @pytest.fixture(autouse=True)

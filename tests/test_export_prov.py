@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 from prov.model import ProvDocument
 
-from exporting import export, publishing_archive, shipped
-from pagerepo import SEED_000, SEED_003, correct
+from support.exporting import export, publishing_archive, shipped
+from support.pagerepo import SEED_000, SEED_003, correct
 
 PROV_JSON_SCHEMA = ("prov", "prov/tests/schemas/prov-json.schema.json")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import run_cli
-from exporting import publishing_archive
-from pagerepo import PAPER, SEED_000, SEED_003, correct, one_paper, template
+from support.archive import run_cli
+from support.exporting import publishing_archive
+from support.pagerepo import PAPER, SEED_000, SEED_003, correct, one_paper, template
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from archive import run_cli
-from gitrepo import GitRepo
-from pagerepo import commit, seeds
+from support.archive import run_cli
+from support.gitrepo import GitRepo
+from support.pagerepo import commit, seeds
 
 # What a Crossref deposit needs to know of the archive, as a pyproject.toml states it.
 PUBLISHING = """\

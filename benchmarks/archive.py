@@ -17,6 +17,10 @@ from typing import IO
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = "482203de28464b46"
+# Meets the bundled policy's DOI-grade thresholds: what the Crossref deposit case needs.
+DOI_GRADE_EXAMPLE = "5291ede05b044497"
+# 2026-11-01: the bundled policy (effective 2026-06-10) is in force, so tiers apply.
+POLICY_IN_FORCE = 1_793_527_200
 SEED = 20260610  # fixed: the same count gives the same archive, byte for byte
 START = 1_767_225_600  # 2026-01-01T00:00:00Z: after the policy's effective date
 LAYOUTS = ("flat", "sharded")
@@ -40,6 +44,9 @@ def paper_folder(paper: str, layout: str) -> str:
 def pyproject(layout: str) -> bytes:
     text = '[project]\nname = "benchmark-archive"\nversion = "0"\n\n[tool.synthledger]\n'
     text += 'records-dir = "records"\n'
+    # What an export says of the archive (the Crossref deposit needs all four).
+    text += 'doi-prefix = "10.99999"\nsite-url = "https://archive.example.org/"\n'
+    text += 'depositor-name = "Benchmark Archive"\ndepositor-email = "bench@example.org"\n'
     if layout == "sharded":
         text += 'paper-folders = "sharded"\n'
     return text.encode()
@@ -57,8 +64,9 @@ class Built:
 class _Stream:
     """Writes a fast-import stream as it is made: 100,000 papers never sit in memory."""
 
-    def __init__(self, sink: IO[bytes]) -> None:
+    def __init__(self, sink: IO[bytes], start: int = START) -> None:
         self.sink = sink
+        self.start = start
         self.next_mark = 1
         self.commits = 0
 
@@ -73,7 +81,7 @@ class _Stream:
 
     def commit(self, parent: str | None, files: list[tuple[str, str]], message: str) -> str:
         mark = self._mark()
-        when = START + 60 * self.commits
+        when = self.start + 60 * self.commits
         lines = [
             "commit refs/heads/main",
             f"mark {mark}",
@@ -90,21 +98,21 @@ class _Stream:
         return mark
 
 
-def build(root: Path, papers: int, layout: str = "flat") -> Built:
-    """An archive at ``root`` (absent or empty) with ``papers`` papers (the last one is HEAD)."""
+def build(root: Path, papers: int, layout: str = "flat", example: str = EXAMPLE) -> Built:
+    """An archive at ``root`` (absent or empty) with ``papers`` papers (the last one is HEAD),
+    copies of ``example``; the DOI-grade one's archive is dated after the policy took effect."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
-    example = REPO / "records" / "papers" / EXAMPLE
-    synthesis = (example / "synthesis.yaml").read_text(encoding="utf-8")
-    verification_file = next((example / "verifications").glob("*.yaml"))
-    verification = verification_file.read_text(encoding="utf-8")
-    artifacts = sorted(p for p in (example / "artifacts").iterdir() if p.is_file())
+    example_dir = REPO / "records" / "papers" / example
+    synthesis = (example_dir / "synthesis.yaml").read_text(encoding="utf-8")
+    verifications = sorted((example_dir / "verifications").glob("*.yaml"))
+    artifacts = sorted(p for p in (example_dir / "artifacts").iterdir() if p.is_file())
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     process = subprocess.Popen(
         ["git", "fast-import", "--quiet", "--done"], cwd=root, stdin=subprocess.PIPE
     )
     assert process.stdin is not None
-    stream = _Stream(process.stdin)
+    stream = _Stream(process.stdin, POLICY_IN_FORCE if example == DOI_GRADE_EXAMPLE else START)
     first = [(f"schemas/{p.name}", stream.blob(p.read_bytes())) for p in _sorted(REPO / "schemas")]
     first += [
         (f"records/policy/{p.name}", stream.blob(p.read_bytes()))
@@ -118,10 +126,13 @@ def build(root: Path, papers: int, layout: str = "flat") -> Built:
         paper = paper_id(index)
         folder = paper_folder(paper, layout)
         own = [
-            ("synthesis.yaml", stream.blob(synthesis.replace(EXAMPLE, paper).encode())),
-            (
-                f"verifications/{verification_file.name}",
-                stream.blob(verification.replace(EXAMPLE, paper).encode()),
+            ("synthesis.yaml", stream.blob(synthesis.replace(example, paper).encode())),
+            *(
+                (
+                    f"verifications/{v.name}",
+                    stream.blob(v.read_text(encoding="utf-8").replace(example, paper).encode()),
+                )
+                for v in verifications
             ),
         ]
         files = [(f"{folder}/{name}", blob) for name, blob in [*own, *shared]]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.archive import Built
+from benchmarks.archive import DOI_GRADE_EXAMPLE, EXAMPLE, Built
 
 Command = list[str | Path]
 
@@ -41,6 +41,7 @@ class Case:
     # Run once before timing (e.g. a build at HEAD~1 that fills the cache); not timed.
     prepare: Callable[[Path, Built, Path], Command] | None = None
     accept: tuple[int, ...] = (0,)
+    example: str = EXAMPLE  # the paper the archive's papers are copies of
 
 
 def _git_log(_: Built) -> Command:
@@ -97,5 +98,34 @@ CASES: tuple[Case, ...] = (
         lambda tool, built, scratch: [tool, "site", "--out", scratch / "site"],
         _git_log,
         Target(seconds=120, peak_mb=300),
+    ),
+    Case(
+        "export-jsonl",
+        "export --to jsonl --out FILE (the bulk file, every manifest)",
+        lambda tool, built, scratch: [
+            tool,
+            "export",
+            "--to",
+            "jsonl",
+            "--out",
+            scratch / "a.jsonl",
+        ],
+        _git_log,
+        Target(),
+    ),
+    Case(
+        "export-crossref",
+        "export --to crossref --out FILE (a deposit of every paper: all DOI grade)",
+        lambda tool, built, scratch: [
+            tool,
+            "export",
+            "--to",
+            "crossref",
+            "--out",
+            scratch / "d.xml",
+        ],
+        _git_log,
+        Target(),
+        example=DOI_GRADE_EXAMPLE,
     ),
 )

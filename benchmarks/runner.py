@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.archive import LAYOUTS, Built, build
+from benchmarks.archive import EXAMPLE, LAYOUTS, Built, build
 from benchmarks.cases import CASES, Case
 from benchmarks.measure import BenchmarkError, Figure, best, load, measure
 
@@ -56,8 +56,10 @@ def progress(message: str) -> None:
     print(f"[benchmark] {message}", file=sys.stderr, flush=True)
 
 
-def archive(work: Path, papers: int, layout: str) -> Built:
-    root = work / f"archive-{layout}-{papers}"
+def archive(work: Path, papers: int, layout: str, example: str = EXAMPLE) -> Built:
+    # The example's own archive keeps its name: later runs reuse what earlier ones built.
+    suffix = "" if example == EXAMPLE else f"-{example}"
+    root = work / f"archive-{layout}-{papers}{suffix}"
     note = root / ".git" / BUILT_NOTE
     if note.is_file():
         fields = json.loads(note.read_text(encoding="utf-8"))
@@ -65,7 +67,7 @@ def archive(work: Path, papers: int, layout: str) -> Built:
     if root.exists():
         shutil.rmtree(root)  # an interrupted build
     progress(f"building {papers:,} papers ({layout}) in {root} with git fast-import")
-    built = build(root, papers, layout)
+    built = build(root, papers, layout, example)
     note.write_text(json.dumps({**asdict(built), "root": str(root)}), encoding="utf-8")
     return built
 
@@ -200,11 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise BenchmarkError(f"{tool} not found: install the project (pip install -e .)")
         for papers in args.papers or [10_000]:
             for layout in args.layout or ["flat"]:
-                built = archive(args.work.resolve(), papers, layout)
-                rows.extend(
-                    run_case(case, built, layout, tool, args.work.resolve(), args.repeat)
-                    for case in cases
-                )
+                for case in cases:
+                    built = archive(args.work.resolve(), papers, layout, case.example)
+                    rows.append(
+                        run_case(case, built, layout, tool, args.work.resolve(), args.repeat)
+                    )
     except BenchmarkError as exc:
         print(f"benchmark: error: {exc}", file=sys.stderr)
         return 2

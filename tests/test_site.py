@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,12 +10,24 @@ from pathlib import Path
 import pytest
 
 from support.archive import run_cli
+from support.exporting import PUBLISHING
 from support.gitrepo import isolate_git
 from support.pagerepo import PAPER, SEED_000, SEED_003, commit, correct, one_paper, seeds, template
 from support.terminal import Terminal
 from synthledger.publishing.site import MARKER
 
 PAGES = (f"papers/{SEED_000}/index.html", f"papers/{SEED_003}/index.html")
+CITE_FILES = ("cite.bib", "cite.json")
+# Without the Crossref settings the site ships every export but the deposit.
+EXPORT_FILES = (
+    "archive.jsonl",
+    "archive.csl.json",
+    "archive.bib",
+    "archive.ris",
+    "archive.jsonld",
+    "archive.datacite.json",
+    "archive.prov.json",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +65,8 @@ def test_the_site_has_an_index_a_timeline_and_a_folder_per_paper(tmp_path: Path)
             f"papers/{SEED_003}/synthesis.yaml",
             f"papers/{SEED_003}/manifest.json",
             f"papers/{SEED_003}/artifacts/report.md",
+            *(f"papers/{p}/{name}" for p in (SEED_000, SEED_003) for name in CITE_FILES),
+            *(f"exports/{name}" for name in EXPORT_FILES),
         ]
     )
 
@@ -129,7 +144,9 @@ class Resources(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "script":
-            self._in_script = "src" not in values
+            # A data block (JSON-LD) is never run, so the policy need not allow it.
+            runs = (values.get("type") or "text/javascript") in ("text/javascript", "module")
+            self._in_script = "src" not in values and runs
         for name in ("src", "srcset", "poster", "data"):
             if values.get(name):
                 self.loads.append(str(values[name]))
@@ -209,7 +226,7 @@ def test_the_summary_goes_to_stderr(tmp_path: Path) -> None:
     result = run_cli(["site", "--out", str(out)], cwd=repo.path)
     assert result.stdout == ""
     assert result.stderr == (
-        f"2 paper pages, 14 files written to {out}; open {out / 'index.html'}\n"
+        f"2 paper pages, 25 files written to {out}; open {out / 'index.html'}\n"
     )
 
 
@@ -229,7 +246,7 @@ def test_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     repo = seeds(tmp_path / "archive")
     shown = site_on_a_terminal(repo.path, tmp_path / "site")
     assert BAR in shown
-    assert "paper pages, 14 files written" in shown
+    assert "paper pages, 25 files written" in shown
 
 
 @pytest.mark.parametrize(
@@ -243,7 +260,7 @@ def test_no_progress_bar_under_pre_commit_or_json(
     repo = seeds(tmp_path / "archive")
     shown = site_on_a_terminal(repo.path, tmp_path / "site", *args, env=env)
     assert BAR not in shown
-    assert "paper pages, 14 files written" in shown
+    assert "paper pages, 25 files written" in shown
 
 
 def test_no_progress_bar_when_stderr_is_piped(tmp_path: Path) -> None:
@@ -269,3 +286,50 @@ def test_a_paper_that_breaks_its_contract_is_reported_and_left_out(tmp_path: Pat
         result.stderr
     )
     assert sorted(p.name for p in (out / "papers").iterdir()) == [SEED_000, SEED_003]
+
+
+def test_exports_cite_files_and_notices_sit_beside_the_pages(tmp_path: Path) -> None:
+    repo = seeds(tmp_path / "archive")
+    commit(repo, "publishing settings", {"pyproject.toml": PUBLISHING})
+    correct(repo, SEED_000, "k1", "retraction")
+    out = tmp_path / "site"
+    build(repo.path, out)
+    files = tree(out)
+    # The bulk file and every export: the bytes synthledger export writes.
+    for name, format_ in (
+        ("archive.jsonl", "jsonl"),
+        ("archive.bib", "bibtex"),
+        ("archive.csl.json", "csl"),
+        ("archive.ris", "ris"),
+        ("archive.jsonld", "jsonld"),
+        ("archive.datacite.json", "datacite"),
+        ("archive.prov.json", "prov"),
+        ("crossref-deposit.xml", "crossref"),
+    ):
+        exported = run_cli(
+            ["export", "--to", format_, "--out", str(tmp_path / name)], cwd=repo.path
+        )
+        assert exported.returncode == 0, exported.stderr
+        assert files[f"exports/{name}"] == (tmp_path / name).read_bytes(), name
+    assert b'href="exports/archive.jsonl"' in files["index.html"]
+    # Each page's citation, and a notice page for the correction that links back.
+    assert files[f"papers/{SEED_000}/cite.bib"].startswith(f"@techreport{{{SEED_000},".encode())
+    notice = files[f"papers/{SEED_000}/corrections/k1.html"].decode()
+    assert 'href="../index.html" id="notice-target"' in notice
+    assert 'href="k1.yaml"' in notice
+    page = files[f"papers/{SEED_000}/index.html"].decode()
+    assert 'href="corrections/k1.html" class="notice-link"' in page
+    assert '<script type="application/ld+json" id="json-ld">' in page
+
+
+def test_json_ld_cannot_end_its_script_element(tmp_path: Path) -> None:
+    repo, _ = one_paper(
+        tmp_path / "archive", template(title="</script><script>alert(1)</script> & more")
+    )
+    build(repo.path, tmp_path / "site")
+    page = (tmp_path / "site" / "papers" / PAPER / "index.html").read_text()
+    script = page.split('<script type="application/ld+json" id="json-ld">', 1)[1].split(
+        "</script>", 1
+    )[0]
+    assert "<" not in script and "&" not in script
+    assert json.loads(script)["headline"] == "</script><script>alert(1)</script> & more"

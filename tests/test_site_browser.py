@@ -331,7 +331,7 @@ def test_the_correction_timeline_shows_the_commit_of_each_entry(
     assert one(events[1], "code.sha").text == site.concern
     assert one(events[1], ".event-what").text == "Expression of concern"
     assert one(events[1], ".event-state").text == "in force"
-    link = str(one(events[1], "a").get_attribute("href"))
+    link = str(one(events[1], "a.record-link").get_attribute("href"))
     assert link == f"{site.url}/papers/{SEED_003}/corrections/k1.yaml"
     record = site.repo / "records" / "papers" / SEED_003 / "corrections" / "k1.yaml"
     assert fetch(link) == record.read_bytes()
@@ -518,3 +518,56 @@ def test_screenshots(driver: WebDriver, site: Site) -> None:
                 "Page.captureScreenshot", {"captureBeyondViewport": True, "fromSurface": True}
             )
             (directory / f"{name}-{label}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+@pytest.mark.parametrize("paper", [SEED_000, SEED_003])
+def test_every_paper_page_carries_json_ld_and_a_cite_block(
+    driver: WebDriver, site: Site, paper: str
+) -> None:
+    driver.get(f"{site.url}/papers/{paper}/index.html")
+    m = manifest(site, paper)
+    scripts = css_all(driver, "script[type='application/ld+json']")
+    assert len(scripts) == 1
+    article = json.loads(str(scripts[0].get_attribute("textContent")))
+    assert (article["@type"], article["identifier"], article["headline"]) == (
+        "ScholarlyArticle",
+        paper,
+        m["title"],
+    )
+    assert article["creativeWorkStatus"] == m["status"]
+    cite = one(driver, "section#cite")
+    assert cite.is_displayed() and one(cite, "h2").text == "Cite This"
+    bibtex = one(cite, "details[data-format='bibtex'] pre")
+    assert bibtex.is_displayed() and bibtex.text.startswith(f"@techreport{{{paper},")
+    downloads = {
+        a.get_attribute("data-format"): str(a.get_attribute("href"))
+        for a in css(cite, "a[download]")
+    }
+    assert fetch(downloads["bibtex"]).decode() == bibtex.text + "\n"
+    assert json.loads(fetch(downloads["csl"]))[0]["id"] == paper
+    # The JSON-LD broke no Content-Security-Policy rule (the browser's own favicon
+    # request, which no page asks for, is not the page's).
+    errors = [e for e in browser_log(driver) if e["level"] == "SEVERE"]
+    assert [e for e in errors if "/favicon.ico" not in e["message"]] == []
+
+
+def test_a_correction_notice_and_its_paper_link_both_ways(driver: WebDriver, site: Site) -> None:
+    driver.get(f"{site.url}/papers/{SEED_003}/index.html")
+    paper_page = driver.current_url
+    (notice_link,) = css_all(driver, "#correction-record .timeline a.notice-link")
+    notice_url = str(notice_link.get_attribute("href"))
+    assert notice_url == f"{site.url}/papers/{SEED_003}/corrections/k1.html"
+    article = json.loads(
+        str(one(driver, "script[type='application/ld+json']").get_attribute("textContent"))
+    )
+    # The JSON-LD's correction names the same notice page (relative to the paper's page).
+    assert [c["url"] for c in article["correction"]] == ["corrections/k1.html"]
+    notice_link.click()
+    assert driver.current_url == notice_url
+    assert one(driver, "h1").text.startswith("Expression of concern: ")
+    assert one(driver, "article").get_attribute("data-correction") == "k1"
+    back = one(driver, "#notice-target")
+    assert back.text == manifest(site, SEED_003)["title"]
+    back.click()
+    assert driver.current_url == paper_page
+    assert one(driver, "h1").text == manifest(site, SEED_003)["title"]

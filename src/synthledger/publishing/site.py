@@ -2,7 +2,10 @@
 
 Rendered with Jinja2 (autoescaped) from the same page model as ``show``. Each
 paper's folder holds its page, its records as committed (read from git
-objects, not the working tree), its artifacts and its manifest JSON. Nothing
+objects, not the working tree), its artifacts and its manifest JSON, its
+citation (BibTeX and CSL-JSON) and a notice page per correction that links
+back to it; each page carries schema.org JSON-LD, and exports/ holds the bulk
+file and the exports, the bytes ``synthledger export`` writes. Nothing
 on a page loads from the network: one stylesheet and one small script ship
 beside the pages, and a Content-Security-Policy says so to the browser. The
 same history gives the same bytes: no clock, sorted everything.
@@ -10,6 +13,7 @@ same history gives the same bytes: no clock, sorted everything.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest_files import dumps
@@ -28,7 +33,10 @@ from synthledger.files import make_directory, write_atomic
 from synthledger.layout import paper_folder
 from synthledger.ledger.git import stream_blobs
 from synthledger.ledger.snapshot import utc
-from synthledger.publishing.model import DIMENSION_LABELS, Event, Pages
+from synthledger.publishing.exports import bibtex, csl, jsonld
+from synthledger.publishing.exports import load as load_export
+from synthledger.publishing.exports.core import Paper, Source, json_bytes, settings_at
+from synthledger.publishing.model import DIMENSION_LABELS, STATUS_TONES, Event, Pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_FILES = ("site.css", "filter.js")
@@ -36,6 +44,20 @@ STATIC_FILES = ("site.css", "filter.js")
 MARKER = ".synthledger-site"
 MARKER_TEXT = "Built by synthledger site; the next build replaces this directory's contents.\n"
 LEVELS = tuple(Level)
+# What exports/ holds: the file of each export, and the settings it cannot do without.
+EXPORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "jsonl": ("archive.jsonl", ()),
+    "csl": ("archive.csl.json", ()),
+    "bibtex": ("archive.bib", ()),
+    "ris": ("archive.ris", ()),
+    "jsonld": ("archive.jsonld", ()),
+    "datacite": ("archive.datacite.json", ()),
+    "prov": ("archive.prov.json", ()),
+    "crossref": (
+        "crossref-deposit.xml",
+        ("doi_prefix", "site_url", "depositor_name", "depositor_email"),
+    ),
+}
 # The index's status filter, mildest first.
 STATUS_ORDER = (
     Status.CURRENT,
@@ -58,6 +80,14 @@ class RecordFile:
     commit: str | None
     blob: str | None  # None for the manifest, which is computed, not committed
     text: str  # shown inline on the page too
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """How to cite a paper, in the two formats its page offers to copy or download."""
+
+    bibtex: str
+    csl: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +122,15 @@ def build_site(
     for name in STATIC_FILES:
         written.append(_write(out / "static" / name, (TEMPLATES / "static" / name).read_bytes()))
     shared: dict[Path, bytes] = {}  # the policies: every page links to them, written once
+    source = _export_source(pages, config)
     for paper, page in sorted(pages.pages.items()):
         folder = out / "papers" / paper
+        exported = Paper(paper, pages.built.manifests[paper], pages.views[paper])
+        citation = Citation(
+            bibtex.entry_text(exported, source), json_bytes([csl.item(exported, source)]).decode()
+        )
+        written.append(_write(folder / "cite.bib", citation.bibtex))
+        written.append(_write(folder / "cite.json", citation.csl))
         files = _record_files(pages, config, paper, contents)
         for file in files:
             written.append(_write(folder / file.label, _content(file, contents)))
@@ -104,19 +141,76 @@ def build_site(
         policies = _policy_files(pages, config, paper, contents)
         shared.update((out / p.label, _content(p, contents)) for p in policies)
         html = env.get_template("paper.html").render(
-            common, root="../../", page=page, files=[*files, *policies], artifact_links=links
+            common,
+            root="../../",
+            page=page,
+            files=[*files, *policies],
+            artifact_links=links,
+            citation=citation,
+            json_ld=_json_ld(jsonld.scholarly_article(exported, source)),
         )
         written.append(_write(folder / "index.html", html))
+        for event in page.timeline:
+            if event.record == page.id:
+                continue  # the publication itself: the paper's own page
+            notice = env.get_template("notice.html").render(
+                common,
+                root="../../../",
+                page=page,
+                notice=event,
+                record_href=quote(f"{event.record}.yaml"),
+                status_tone=STATUS_TONES.get(pages.built.manifests[paper]["status"], "neutral"),
+            )
+            written.append(_write(folder / "corrections" / f"{event.record}.html", notice))
         if on_progress is not None:
             on_progress()
     written.extend(_write(path, content) for path, content in sorted(shared.items()))
+    downloads = _exports(source)
+    for name, content in downloads:
+        written.append(_write(out / "exports" / name, content))
     index = env.get_template("index.html").render(
-        common, root="", papers=_index_entries(pages), options=_options(pages)
+        common,
+        root="",
+        papers=_index_entries(pages),
+        options=_options(pages),
+        downloads=[name for name, _ in downloads],
     )
     written.append(_write(out / "index.html", index))
     timeline = env.get_template("timeline.html").render(common, root="", entries=_timeline(pages))
     written.append(_write(out / "timeline.html", timeline))
     return len(written)
+
+
+def _export_source(pages: Pages, config: ArchiveConfig) -> Source:
+    """The exports' view of the pages: the manifests and views already computed, and
+    the settings the built commit states."""
+    tip = pages.snapshot.tip
+    return Source(
+        config=settings_at(config, tip.sha) if tip else config,
+        snapshot=pages.snapshot,
+        contracts=None,
+        ids=None,
+        computed={p: (pages.built.manifests[p], pages.views[p]) for p in pages.pages},
+    )
+
+
+def _exports(source: Source) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of each export the site ships; one that lacks its settings is left out."""
+    if source.snapshot.tip is None:
+        return []
+    found = []
+    for name, (file, needs) in EXPORTS.items():
+        if all(getattr(source.config, setting) for setting in needs):
+            found.append((file, b"".join(load_export(name).render(source))))
+    return found
+
+
+def _json_ld(document: dict[str, Any]) -> markupsafe.Markup:
+    """JSON-LD to embed in a script element: no ``<``, ``>`` or ``&`` that could end it."""
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(character, escape)
+    return markupsafe.Markup(text)  # escaped above for its one context, a script element
 
 
 def _content(file: RecordFile, contents: dict[str, bytes]) -> bytes:

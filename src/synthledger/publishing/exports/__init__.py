@@ -31,6 +31,7 @@ FORMATS: dict[str, str] = {
     "datacite": "DataCite metadata (kernel 4, JSON)",
     "prov": "W3C PROV-JSON of each paper's lineage",
     "provn": "the same lineage in PROV-N",
+    "jsonld": "schema.org ScholarlyArticle JSON-LD, as the site's pages embed it",
 }
 
 

@@ -132,10 +132,12 @@ class Source:
 
     config: ArchiveConfig  # the settings as the commit states them
     snapshot: Snapshot
-    contracts: Contracts
+    contracts: Contracts | None  # None only where ``computed`` holds every paper
     ids: Sequence[str] | None  # None: every paper
     since: str | None = None  # for ``changes``: the full hash of the older commit
     findings: list[Finding] = field(default_factory=list)
+    # Paper -> (manifest, current view), where a caller (the site) computed them already.
+    computed: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]] | None = None
 
     @property
     def tip(self) -> Commit:
@@ -145,6 +147,12 @@ class Source:
 
     def papers(self) -> Iterator[Paper]:
         """Each paper (sorted by id), one at a time: memory does not grow with the archive."""
+        if self.computed is not None:
+            for paper in sorted(self.computed) if self.ids is None else self.ids:
+                manifest, view = self.computed[paper]
+                yield Paper(paper, manifest, view)
+            return
+        assert self.contracts is not None, "a Source computes manifests only with contracts"
         for paper, manifest, view in iter_manifests_and_views(
             self.snapshot, self.contracts, self.ids, self.findings
         ):

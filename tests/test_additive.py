@@ -824,3 +824,54 @@ def test_two_twins_added_in_one_commit_are_refused(repo: GitRepo) -> None:
     repo.commit("two", {"records/papers/Ab/synthesis.yaml": "a\n", "records/papers/ab/x": "b\n"})
 
     assert [f.rule for f in check_range(config(repo), base)] == ["SL713"]
+
+
+# --- .gitattributes cannot change what a checkout holds (SL716) ----------------------------
+
+BYTE_EXACT = (
+    "/records/** -text -filter -ident -working-tree-encoding\n"
+    "/schemas/** -text -filter -ident -working-tree-encoding\n"
+)
+
+
+def crlf_message(where: str) -> str:
+    return (
+        f".gitattributes would convert 2 protected file(s) on checkout: {PAPER} (text: set), "
+        f"{SCHEMA} (text: set) {where}: records and contracts are checked out byte for byte; "
+        "keep the lines '/records/** -text -filter -ident -working-tree-encoding' and the "
+        "same for /schemas/** last in the root .gitattributes"
+    )
+
+
+def test_a_root_gitattributes_with_eol_crlf_is_refused(repo: GitRepo) -> None:
+    base = repo.published()
+    added = repo.commit("line ends for Windows", {".gitattributes": "* text eol=crlf\n"})
+
+    result = synthledger_cli("additive", "--base", base, cwd=repo.path)
+
+    assert result.returncode == 1
+    assert result.stdout == (
+        f".gitattributes:1:1: error[SL716] in commit {added[:12]}: "
+        f"{crlf_message(f'in commit {added[:12]}')}\n1 error, 0 warnings\n"
+    )
+
+
+def test_a_staged_gitattributes_that_overrides_the_archive_lines_is_refused(
+    repo: GitRepo,
+) -> None:
+    repo.published()
+    repo.commit("byte-exact", {".gitattributes": BYTE_EXACT})
+    repo.write(".gitattributes", BYTE_EXACT + "* text eol=crlf\n")
+    repo.git("add", ".gitattributes")
+
+    assert check_staged(config(repo)) == [
+        error("SL716", crlf_message("in the staged change"), None, path=".gitattributes")
+    ]
+
+
+def test_the_archive_gitattributes_and_lines_for_other_files_pass(repo: GitRepo) -> None:
+    base = repo.published()
+    repo.commit("byte-exact", {".gitattributes": BYTE_EXACT})
+    repo.commit("docs too", {".gitattributes": "*.md text eol=lf\n" + BYTE_EXACT})
+
+    assert check_range(config(repo), base) == []

@@ -20,7 +20,7 @@ repos:
     hooks:
       - id: {HOOK_ID}
         name: synthledger validate
-        entry: {sys.executable} -m synthledger validate
+        entry: {sys.executable} -m synthledger validate --staged
         language: unsupported
         files: ^(records|schemas)/
         require_serial: true
@@ -104,6 +104,40 @@ def test_a_bad_record_is_refused_with_its_located_finding(archive: Archive) -> N
         "than the maximum of 1"
     ) in output
     assert head(archive) == before
+
+
+def test_a_synthesis_whose_artifacts_are_not_staged_is_refused(archive: Archive) -> None:
+    before = head(archive)
+    path = archive.add_synthesis("p2")  # writes its three artifacts too
+    repo = GitRepo(archive.root)
+    repo.git("add", path)  # the record only: the artifacts stay untracked
+    folder = "records/papers/p2"
+
+    result = repo.run("commit", "-m", "add p2 without its artifacts")
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    text = archive.read(path)
+    for name in ("report.md", "repro.py", "results.json"):
+        line, column = value_at(text, f"- path: artifacts/{name}")  # the artifacts list
+        assert (
+            f"{path}:{line}:{column}: error[SL503]: artifact 'artifacts/{name}' is not staged, "
+            f"so the commit would not hold it: git add {folder}/artifacts/{name}"
+        ) in output
+    assert head(archive) == before
+
+
+def test_the_staged_bytes_of_an_artifact_are_the_ones_hashed(archive: Archive) -> None:
+    path = archive.add_synthesis("p2")
+    repo = GitRepo(archive.root)
+    repo.git("add", "-A")
+    report = "records/papers/p2/artifacts/report.md"
+    archive.write(report, "an unstaged edit the commit would not hold\n")
+
+    result = repo.run("commit", "-m", "add p2")  # pre-commit sets the unstaged edit aside
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert repo.git("show", f"HEAD:{path}").startswith("contract:")
 
 
 def test_a_change_outside_the_archive_skips_the_hook(archive: Archive) -> None:

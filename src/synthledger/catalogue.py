@@ -126,6 +126,12 @@ _ENTRIES: tuple[tuple[str, Severity, str], ...] = (
         "a push changes only branches and tags: never refs/replace/* or another ref the "
         "pre-receive hook cannot judge",
     ),
+    (
+        "SL716",
+        ERROR,
+        "a change to .gitattributes keeps protected files byte-exact on checkout (no text "
+        "conversion, filter, ident or working-tree-encoding)",
+    ),
     ("SL801", ERROR, "the computed manifest satisfies paper-manifest-v1.1"),
     ("SL802", ERROR, "every record a manifest needs is usable"),
 )

@@ -21,6 +21,7 @@ from synthledger.layout import (
     paper_folder,
     walk,
 )
+from synthledger.ledger.git import index_blobs
 from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts, schema_error
 from synthledger.reading.document import Document
 from synthledger.reading.load import load_file
@@ -35,10 +36,17 @@ class Validation:
     checked: int
 
 
-def validate(config: ArchiveConfig, paths: Sequence[str] | None = None) -> Validation:
-    """Check ``paths`` (relative to the root), or the whole archive when None."""
+def validate(
+    config: ArchiveConfig, paths: Sequence[str] | None = None, *, staged: bool = False
+) -> Validation:
+    """Check ``paths`` (relative to the root), or the whole archive when None.
+
+    ``staged`` judges what the next commit holds (pre-commit): each pinned
+    artifact must be staged, and its staged bytes are hashed.
+    """
     contracts = Contracts.for_archive(config)
-    archive = ArchiveIndex(config, contracts, paper_dirs(config))
+    index = index_blobs(config.root, [config.records_dir]) if staged else None
+    archive = ArchiveIndex(config, contracts, paper_dirs(config), staged=index)
     whole = paths is None
     selected = walk(config) if paths is None else _with_records(paths, config)
     files = [classify(p, config) for p in selected]

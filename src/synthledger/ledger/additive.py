@@ -17,7 +17,14 @@ from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
 from synthledger.layout import classify, paper_folder
-from synthledger.ledger.git import is_ancestor, resolve_commit, resolve_head, tree_paths
+from synthledger.ledger.git import (
+    converted_paths,
+    index_blobs,
+    is_ancestor,
+    resolve_commit,
+    resolve_head,
+    tree_paths,
+)
 from synthledger.ledger.history import (
     Change,
     ChangeKind,
@@ -51,6 +58,9 @@ SYMLINK = "SL712"
 PATH_TWIN = "SL713"
 REPLACED_OBJECTS = "SL714"  # replace refs or grafts in a clone: reported by audit
 UNJUDGED_REF = "SL715"  # a pushed ref pre-receive does not judge, refs/replace/* first
+CONVERTED = "SL716"
+
+ATTRIBUTES_FILE = ".gitattributes"
 
 # Findings about history as a whole, not one file, point at the archive root.
 WHOLE_ARCHIVE = "."
@@ -205,6 +215,8 @@ def _judge(
             _finding(PYPROJECT, SETTINGS_LOOSENED, what, where, fix, config, commit, enforced)
             for what, fix in problems
         ]
+    if _is_attributes(change.path) or _is_attributes(change.old_path):
+        return _attributes_findings(change, config, commit, where, enforced)
     findings = [
         _finding(
             change.old_path or change.path,
@@ -235,6 +247,39 @@ def _judge(
                 _finding(change.path, PATH_TWIN, what, where, fix, config, commit, enforced)
             )
     return findings
+
+
+def _is_attributes(path: str | None) -> bool:
+    return path is not None and path.rpartition("/")[2] == ATTRIBUTES_FILE
+
+
+def _attributes_findings(
+    change: Change | Diff, config: ArchiveConfig, commit: str | None, where: str, enforced: bool
+) -> list[Finding]:
+    """A .gitattributes change must leave protected files byte-exact in every checkout:
+    a pin means the committed bytes, and a clone must hold those bytes."""
+    if commit is None:
+        staged = index_blobs(config.root, config.protected_dirs)
+        protected = list(staged)
+    else:
+        protected = tree_paths(config.root, commit, config.protected_dirs)
+    converted = converted_paths(config.root, commit, protected)
+    if not converted:
+        return []
+    examples = ", ".join(f"{path} ({how})" for path, how in list(converted.items())[:3])
+    more = f" and {len(converted) - 3} more" if len(converted) > 3 else ""
+    what = (
+        f"{change.path} would convert {len(converted)} protected file(s) on checkout: "
+        f"{examples}{more}"
+    )
+    records, schemas = (d.strip("/") for d in config.protected_dirs)
+    fix = (
+        "records and contracts are checked out byte for byte; keep the lines "
+        f"'/{records}/** -text -filter -ident -working-tree-encoding' and the same for "
+        f"/{schemas}/** last in the root .gitattributes"
+    )
+    path = change.path if change.new_mode is not None else (change.old_path or change.path)
+    return [_finding(path, CONVERTED, what, where, fix, config, commit, enforced)]
 
 
 def _edits(change: Change | Diff, config: ArchiveConfig) -> list[tuple[str, str]]:
@@ -338,12 +383,13 @@ def _fold(path: str) -> str:
 
 def _watched(config: ArchiveConfig) -> Callable[[str], bool]:
     """The paths the check reads: the protected trees, anything a case-insensitive
-    file system would put there, the folders above them, and pyproject.toml."""
+    file system would put there, the folders above them, pyproject.toml and every
+    .gitattributes."""
     tops = tuple(_fold(d.strip("/").removeprefix("./")) for d in config.protected_dirs)
     below = tuple(f"{top}/" for top in tops)
 
     def watched(path: str) -> bool:
-        if path == PYPROJECT:
+        if path == PYPROJECT or _is_attributes(path):
             return True
         key = _fold(path)
         return key in tops or key.startswith(below) or any(t.startswith(f"{key}/") for t in tops)

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Generator, Sequence
 from pathlib import Path
@@ -61,21 +62,28 @@ def is_ancestor(repo_dir: Path, ancestor: str, descendant: str) -> bool:
     return proc.returncode == 0
 
 
-def git(repo_dir: Path, *args: str) -> str:
+def git(repo_dir: Path, *args: str, input_bytes: bytes | None = None) -> str:
     """Run git in ``repo_dir``; its stdout, or a SynthledgerError with git's complaint."""
-    proc = run(repo_dir, *args)
+    proc = run(repo_dir, *args, input_bytes=input_bytes)
     if proc.returncode != 0:
         raise SynthledgerError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
-def run(repo_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def run(
+    repo_dir: Path, *args: str, input_bytes: bytes | None = None, index_file: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git; ``index_file`` stands in for the repository's index (GIT_INDEX_FILE)."""
+    env = {**os.environ, **GIT_ENVIRONMENT}
+    if index_file is not None:
+        env["GIT_INDEX_FILE"] = str(index_file)
     try:
         return subprocess.run(
             ["git", "-C", str(repo_dir), *_GIT_OPTIONS, *args],
+            input=input_bytes,
             capture_output=True,
             check=False,
-            env={**os.environ, **GIT_ENVIRONMENT},
+            env=env,
         )
     except FileNotFoundError as exc:
         raise SynthledgerError("git not found: install git and put it on PATH") from exc
@@ -155,6 +163,77 @@ def replacements(repo_dir: Path) -> list[str]:
     if grafts.exists():
         found.append(str(grafts))
     return found
+
+
+def index_blobs(repo_dir: Path, pathspecs: Sequence[str]) -> dict[str, str]:
+    """Path -> blob of every file staged at or below ``pathspecs``: what the next commit holds."""
+    output = git(repo_dir, "ls-files", "-s", "-z", "--", *pathspecs)
+    staged: dict[str, str] = {}
+    for line in output.split("\0"):
+        if line:
+            meta, path = line.split("\t", 1)
+            _mode, blob, _stage = meta.split(" ")
+            staged[path] = blob
+    return staged
+
+
+def blob_bytes(repo_dir: Path, blob: str) -> bytes:
+    """The bytes git stores as ``blob``."""
+    proc = run(repo_dir, "cat-file", "blob", blob)
+    if proc.returncode != 0:
+        raise SynthledgerError(f"git cat-file: object {blob} cannot be read")
+    return proc.stdout
+
+
+def stored_bytes(repo_dir: Path, path: str) -> bytes | None:
+    """The bytes git stores for the working-tree file ``path`` (relative to ``repo_dir``)
+    when it holds what the index holds, whatever core.autocrlf or .gitattributes made of
+    it on checkout; None if it differs, is not tracked, or there is no repository."""
+    literal = f":(literal){path}"
+    listing = run(repo_dir, "ls-files", "-s", "-z", "--", literal)
+    if listing.returncode != 0 or not listing.stdout:
+        return None
+    blob = listing.stdout.split(b"\t", 1)[0].split(b" ")[1].decode()
+    # hash-object --path applies the same clean conversion git add would.
+    cleaned = run(repo_dir, "hash-object", f"--path={path}", "--", path)
+    if cleaned.returncode != 0 or cleaned.stdout.decode().strip() != blob:
+        return None
+    return blob_bytes(repo_dir, blob)
+
+
+# What may change a file's bytes between the object store and a working tree.
+CONVERTING_ATTRIBUTES = ("text", "eol", "filter", "ident", "working-tree-encoding")
+
+
+def converted_paths(repo_dir: Path, commit: str | None, paths: Sequence[str]) -> dict[str, str]:
+    """Path -> the first attribute that would convert its bytes on checkout, for each of
+    ``paths`` whose .gitattributes (as ``commit`` holds them, or as staged when None)
+    do not keep it byte-exact: text must be unset, filter, ident and
+    working-tree-encoding unset or unspecified (eol means nothing without text)."""
+    if not paths:
+        return {}
+    listing = "\0".join(paths).encode("utf-8", "surrogateescape") + b"\0"
+    args = ("check-attr", "--cached", "--stdin", "-z", *CONVERTING_ATTRIBUTES)
+    if commit is None:
+        output = git(repo_dir, *args, input_bytes=listing)
+    else:
+        # check-attr reads a commit's .gitattributes only from an index (no --source
+        # before git 2.40): a scratch index holding that commit.
+        with tempfile.TemporaryDirectory(prefix="synthledger-attr-") as scratch:
+            index = Path(scratch, "index")
+            for step in (("read-tree", commit), args):
+                proc = run(repo_dir, *step, input_bytes=listing, index_file=index)
+                if proc.returncode != 0:
+                    raise SynthledgerError(f"git {step[0]} failed: {_first_line(proc.stderr)}")
+            output = proc.stdout.decode("utf-8", "surrogateescape")
+    fields = output.split("\0")
+    converted: dict[str, str] = {}
+    for path, attribute, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+        keeps = value == "unset" or (value == "unspecified" and attribute != "text")
+        if attribute == "eol" or keeps or path in converted:
+            continue
+        converted[path] = f"{attribute}: {value}"
+    return converted
 
 
 def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None, None]:

@@ -14,6 +14,7 @@ from synthledger.deriving.gate import REQUIRED_ROLES
 from synthledger.deriving.patching import PatchFailure, apply_patch
 from synthledger.deriving.view import corrections_in_issue_order
 from synthledger.layout import FileKind
+from synthledger.ledger.git import blob_bytes, stored_bytes
 
 WITH_ARTIFACTS = (FileKind.SYNTHESIS, FileKind.VERIFICATION)
 # What a passing verification must carry (gate.REQUIRED_ROLES), in words.
@@ -97,6 +98,12 @@ def exists(ctx: RecordContext) -> Iterator[Hit]:
             )
         elif not os.path.islink(full) and not os.path.isfile(full):
             yield Hit(("artifacts", index, "path"), f"artifact {path!r} is not a regular file")
+        elif ctx.archive.staged is not None and _in_root(ctx, path) not in ctx.archive.staged:
+            yield Hit(
+                ("artifacts", index, "path"),
+                f"artifact {path!r} is not staged, so the commit would not hold it: "
+                f"git add {_in_root(ctx, path)}",
+            )
 
 
 @rule("SL504", WITH_ARTIFACTS)
@@ -109,14 +116,39 @@ def matches_hash(ctx: RecordContext) -> Iterator[Hit]:
             continue
         if symlink_on_the_way(folder, path) is not None:
             continue
-        actual = sha256_of(full)
-        if actual != expected:
+        actual = _committed_sha256(ctx, path, full, expected)
+        if actual is not None and actual != expected:
             yield Hit(
                 ("artifacts", index, "sha256"),
                 f"artifact {path!r} has sha256 {actual}, not the recorded {expected}: "
                 "a published artifact never changes; restore it, or add a new file "
                 "and a correction",
             )
+
+
+def _in_root(ctx: RecordContext, path: str) -> str:
+    """An artifact's path relative to the archive root."""
+    return f"{ctx.folder}/{PurePosixPath(path).as_posix().removeprefix('./')}"
+
+
+def _committed_sha256(ctx: RecordContext, path: str, full: str, expected: str) -> str | None:
+    """The sha256 of the bytes git stores for an artifact, which is what a pin means.
+
+    Under pre-commit, the staged bytes (None when unstaged: SL503 says so).
+    Otherwise the working tree's, unless they differ only by what git's
+    checkout made of them (core.autocrlf, .gitattributes): then the stored bytes.
+    """
+    root = ctx.archive.config.root
+    relative = _in_root(ctx, path)
+    if ctx.archive.staged is not None:
+        blob = ctx.archive.staged.get(relative)
+        return None if blob is None else hashlib.sha256(blob_bytes(root, blob)).hexdigest()
+    actual = sha256_of(full)
+    if actual != expected:
+        stored = stored_bytes(root, relative)
+        if stored is not None:
+            return hashlib.sha256(stored).hexdigest()
+    return actual
 
 
 @rule("SL505", [FileKind.VERIFICATION])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -57,6 +57,9 @@ class ArchiveIndex:
     config: ArchiveConfig
     contracts: Contracts
     paper_dirs: list[str]
+    # Path -> staged blob when the index is judged (pre-commit): artifacts must be
+    # staged, and their staged bytes are what is hashed. None: the working tree.
+    staged: Mapping[str, str] | None = None
     _loaded: dict[str, Loaded] = field(default_factory=dict)
     _by_casefold: dict[str, list[str]] | None = None
 

@@ -108,6 +108,23 @@ def test_same_history_gives_same_bytes_twice_and_on_a_fresh_clone(
     ]
 
 
+def test_contracts_come_from_the_commit_not_the_working_tree(
+    archive: Path, tmp_path: Path
+) -> None:
+    committed = manifests(archive, "committed")
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(archive), str(bare))
+    # A working-tree contract that refuses every record and every manifest.
+    for contract in (archive / "schemas").glob("*.json"):
+        schema = json.loads(contract.read_text(encoding="utf-8"))
+        contract.write_text(json.dumps({**schema, "not": {}}), encoding="utf-8")
+
+    assert manifests(archive, "edited-tree") == committed
+    out = tmp_path / "from-bare"
+    synthledger(tmp_path, "manifest", "--root", str(bare), "--out", str(out))
+    assert {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())} == committed
+
+
 def test_every_manifest_satisfies_its_contract(archive: Path) -> None:
     contracts = Contracts.from_dirs(bundled_contracts_dir())
     for name, text in manifests(archive).items():

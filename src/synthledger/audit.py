@@ -78,7 +78,7 @@ class Audit:
 
 def audit(
     config: ArchiveConfig,
-    contracts: Contracts,
+    contracts: Contracts | None = None,
     *,
     paper: str | None = None,
     anchor: str | None = None,
@@ -87,7 +87,8 @@ def audit(
     """The audit of ``config``'s history; ``on_progress`` is called as each of the
     AUDIT_STAGES ends (a caller's progress bar; the library draws nothing).
 
-    ``config`` should hold the anchor's settings (or HEAD's, without one)."""
+    ``config`` should hold the anchor's settings (or HEAD's, without one). The
+    manifests are checked against ``contracts``, by default HEAD's own."""
     stage_done = on_progress or _quiet
     signed = read_history(config.root, pathspecs=(config.records_dir,), signatures=True)
     stage_done()
@@ -157,7 +158,8 @@ def audit(
         )
     stage_done()
     snapshot = read_snapshot(config)
-    built = build_manifests(snapshot, contracts, [paper] if paper else None)
+    committed = contracts or Contracts.committed(snapshot.contracts)
+    built = build_manifests(snapshot, committed, [paper] if paper else None)
     for paper_id, manifest in built.manifests.items():
         result.amended[paper_id] = manifest["amended_fields"]
     result.findings.extend(built.findings)

@@ -57,12 +57,13 @@ def check(
     stage_done()
     findings.extend(check_range(config, base, head) if base else check_all(config))
     stage_done()
-    contracts = Contracts.for_archive(config)
     if whole or scope is None:
-        manifests = build_manifests(read_snapshot(config, head), contracts)
+        snapshot = read_snapshot(config, head)
+        manifests = build_manifests(snapshot, Contracts.committed(snapshot.contracts))
     elif scope.papers:
         snapshot = read_snapshot(config, head, papers=scope.papers, since=base)
         present = set(snapshot.papers())
+        contracts = Contracts.committed(snapshot.contracts)  # the commit's own
         manifests = build_manifests(snapshot, contracts, [p for p in scope.papers if p in present])
     else:
         manifests = ManifestSet()

@@ -56,15 +56,13 @@ def _print_summary(summary: dict[str, Any], protected: tuple[str, ...]) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthledger.audit import AUDIT_STAGES, audit
     from synthledger.progress import progress, progress_wanted
-    from synthledger.reading.contracts import Contracts
     from synthledger.report import report
 
     config = trusted_config(args, args.anchor)
-    contracts = Contracts.for_archive(config)
     with progress(
         "auditing history", AUDIT_STAGES, enabled=progress_wanted(args.format)
     ) as advance:
-        result = audit(config, contracts, paper=args.id, anchor=args.anchor, on_progress=advance)
+        result = audit(config, paper=args.id, anchor=args.anchor, on_progress=advance)
     if args.format == "json":
         json.dump(result.as_dict(), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
         sys.stdout.write("\n")

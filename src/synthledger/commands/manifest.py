@@ -165,7 +165,8 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
     findings: list[Finding] = []
-    manifests = iter_manifests(snapshot, Contracts.for_archive(config), args.ids or None, findings)
+    contracts = Contracts.committed(snapshot.contracts)  # the commit's, not the working tree's
+    manifests = iter_manifests(snapshot, contracts, args.ids or None, findings)
     with progress("manifests", len(args.ids or known), enabled=shown) as advance:
         if args.out == "-":
             if args.ids:

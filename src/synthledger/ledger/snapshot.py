@@ -7,7 +7,7 @@ records on any clone, whatever is checked out or left uncommitted.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,6 +55,8 @@ class Snapshot:
     history: History
     entries: tuple[Entry, ...]  # publication order
     tip: Commit | None
+    # The contracts the same commit holds: file name (synthesis-v1.json) -> bytes.
+    contracts: Mapping[str, bytes] = field(default_factory=dict)
     _by_place: dict[tuple[FileKind, str | None], list[Entry]] = field(
         init=False, repr=False, compare=False
     )
@@ -139,7 +141,7 @@ def read_snapshot(
         tip = read.commits[-1] if read.commits else None
     else:
         tip = read_commit(config.root, head)
-    return Snapshot(read, tuple(entries), tip)
+    return Snapshot(read, tuple(entries), tip, read_contracts(config, head))
 
 
 def _read_places(
@@ -167,6 +169,20 @@ def policy_dir(config: ArchiveConfig) -> str:
 
 def paper_dir(config: ArchiveConfig, paper: str) -> str:
     return paper_folder(config, paper)
+
+
+def read_contracts(config: ArchiveConfig, commit: str) -> dict[str, bytes]:
+    """File name -> bytes of each contract (``<schemas>/*.json``) in ``commit``'s tree."""
+    prefix = config.schemas_dir.strip("/") + "/"
+    found = {
+        path.removeprefix(prefix): blob
+        for path, blob in read_tree(config.root, commit, config.schemas_dir).items()
+        if path.startswith(prefix)
+        and "/" not in path.removeprefix(prefix)
+        and path.endswith(".json")
+    }
+    names = sorted(found)
+    return dict(zip(names, stream_blobs(config.root, [found[n] for n in names]), strict=True))
 
 
 @contextmanager

@@ -32,7 +32,7 @@ def read_pages(config: ArchiveConfig, rev: str = "HEAD", ids: Sequence[str] = ()
     unknown = [paper for paper in ids if paper not in known]
     if unknown:
         raise SynthledgerError(f"no paper {', '.join(unknown)} at {rev}")
-    built = build_manifests(snapshot, Contracts.for_archive(config), list(ids) or None)
+    built = build_manifests(snapshot, Contracts.committed(snapshot.contracts), list(ids) or None)
     defaults = _default_tiers(snapshot)
     pages: dict[str, Page] = {}
     for paper, manifest in sorted(built.manifests.items()):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,23 @@ class Contracts:
                 if isinstance(schema, dict):
                     name = file.name.removesuffix(SCHEMA_SUFFIX)
                     schemas[name], raw[name] = schema, content
+        return cls(schemas, raw)
+
+    @classmethod
+    def committed(cls, files: Mapping[str, bytes]) -> Contracts:
+        """The contracts one commit holds (``files``: name -> bytes of its schemas/*.json),
+        the bundled ones filling in the rest: what a manifest or page computed from that
+        commit is checked against, never the working tree's."""
+        bundled = cls.from_dirs(bundled_contracts_dir())
+        schemas, raw = dict(bundled._schemas), dict(bundled._raw)
+        for file_name, content in sorted(files.items()):
+            try:
+                schema = json.loads(content)
+            except ValueError:
+                continue  # reported by validate when it checks schemas/ itself
+            if isinstance(schema, dict):
+                name = file_name.removesuffix(SCHEMA_SUFFIX)
+                schemas[name], raw[name] = schema, content
         return cls(schemas, raw)
 
     @classmethod

@@ -108,9 +108,7 @@ def test_same_history_gives_same_bytes_twice_and_on_a_fresh_clone(
     ]
 
 
-def test_contracts_come_from_the_commit_not_the_working_tree(
-    archive: Path, tmp_path: Path
-) -> None:
+def test_contracts_come_from_the_commit_not_the_working_tree(archive: Path, tmp_path: Path) -> None:
     committed = manifests(archive, "committed")
     bare = tmp_path / "bare.git"
     git(tmp_path, "clone", "-q", "--bare", str(archive), str(bare))

@@ -36,8 +36,12 @@ def check_step() -> dict[str, Any]:
     return step
 
 
-def run_step(root: Path, base: str = "", base_ref: str = "") -> subprocess.CompletedProcess[str]:
-    env = python_env(SYNTHLEDGER_BASE=base, SYNTHLEDGER_BASE_REF=base_ref)
+def run_step(
+    root: Path, base: str = "", base_ref: str = "", before: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = python_env(
+        SYNTHLEDGER_BASE=base, SYNTHLEDGER_BASE_REF=base_ref, SYNTHLEDGER_BEFORE=before
+    )
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
     return subprocess.run(
         ["bash", "-e", "-c", check_step()["run"]],
@@ -74,3 +78,22 @@ def test_an_edit_of_a_published_record_is_annotated_against_the_base(tmp_path: P
     assert result.returncode == 1
     assert f"::error file={synthesis}" in result.stdout
     assert "SL70" in result.stdout
+
+
+def test_a_push_is_judged_from_the_tip_it_replaced(tmp_path: Path) -> None:
+    repo = seeds(tmp_path / "archive")
+    before = repo.head()
+    synthesis = f"records/papers/{SEED_003}/synthesis.yaml"
+    text = (repo.path / synthesis).read_text()
+    # An orphan holding an edited record, merged with -s ours over the old tip.
+    repo.git("checkout", "-q", "--orphan", "evil")
+    commit(repo, "the same archive, one record better", {synthesis: text + "# better\n"})
+    repo.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "keep", before)
+
+    pushed = run_step(repo.path, before=before)
+    first_push = run_step(repo.path, before="0" * 40)
+
+    assert pushed.returncode == 1
+    assert "::error file=.,line=1,col=1,title=SL709::" in pushed.stdout
+    assert first_push.returncode == 1  # the whole history: the orphan's stray root
+    assert "title=SL709" in first_push.stdout

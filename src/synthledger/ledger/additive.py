@@ -11,7 +11,7 @@ main line is the merge's change.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
@@ -23,6 +23,7 @@ from synthledger.ledger.git import (
     is_ancestor,
     resolve_commit,
     resolve_head,
+    tree_entries,
     tree_paths,
 )
 from synthledger.ledger.history import (
@@ -80,8 +81,7 @@ def check_staged(config: ArchiveConfig) -> list[Finding]:
     """
     watched = _watched(config)
     head = resolve_head(config.root, full_history=False)
-    published = tree_paths(config.root, head, config.protected_dirs) if head else []
-    twins = _Twins(published)
+    twins = _Twins(_published_lister(config, head) if head else None)
     findings: list[Finding] = []
     for diff in read_staged(config.root):
         if watched(diff.path) or (diff.old_path is not None and watched(diff.old_path)):
@@ -146,7 +146,7 @@ def check_commits(
     if not history.changes:
         return []
     enforced = _enforced_commits(config, head, exclude)
-    twins = _Twins(_published_before(config, history) if exclude else ())
+    twins = _Twins(_published_before(config, history) if exclude else None)
     findings: list[Finding] = []
     for change in history.changes:
         sha = change.commit.sha
@@ -168,10 +168,24 @@ def history_finding(rule: str, message: str, commit: str) -> Finding:
     return Finding(WHOLE_ARCHIVE, 1, 1, rule, Severity.ERROR, message, commit=commit)
 
 
-def _published_before(config: ArchiveConfig, history: History) -> Iterable[str]:
-    """The protected paths at the first parent of the oldest commit read."""
+def _published_before(config: ArchiveConfig, history: History) -> Callable[[str], list[str]] | None:
+    """What was published at the first parent of the oldest commit read, folder by folder."""
     parents = history.commits[0].parents if history.commits else ()
-    return tree_paths(config.root, parents[0], config.protected_dirs) if parents else ()
+    return _published_lister(config, parents[0]) if parents else None
+
+
+def _published_lister(config: ArchiveConfig, commit: str) -> Callable[[str], list[str]]:
+    """The entries of a folder at ``commit`` that are, hold or lie in a protected tree."""
+    tops = [d.strip("/").removeprefix("./") for d in config.protected_dirs]
+
+    def entries(folder: str) -> list[str]:
+        return [
+            path
+            for path in tree_entries(config.root, commit, folder)
+            if any(_covers(path, [top]) or top.startswith(f"{path}/") for top in tops)
+        ]
+
+    return entries
 
 
 def _enforced_commits(
@@ -350,12 +364,27 @@ class _Twins:
     """Paths by what a case-insensitive, Unicode-normalising file system makes of them.
 
     Every folder on the way counts: ``Records/x`` lands in ``records/`` there.
+    What was published is asked for folder by folder (``published`` lists a
+    folder's entries), only along the paths added: a one-paper change reads
+    a few folders, never every path of the archive.
     """
 
-    def __init__(self, paths: Iterable[str]) -> None:
-        self._seen: dict[str, str] = {}
-        for path in paths:
-            self.add(path)
+    def __init__(self, published: Callable[[str], list[str]] | None = None) -> None:
+        self._published = published
+        self._folders: dict[str, dict[str, str]] = {}  # folder -> folded entry -> entry
+        self._seen: dict[str, str] = {}  # what this change added, by folded path
+
+    def _published_twin(self, folder: str, key: str) -> str | None:
+        """The published entry of ``folder`` whose folded path is ``key``, the first in
+        git's order."""
+        assert self._published is not None
+        entries = self._folders.get(folder)
+        if entries is None:
+            entries = {}
+            for entry in self._published(folder):
+                entries.setdefault(_fold(entry), entry)
+            self._folders[folder] = entries
+        return entries.get(key)
 
     def add(self, path: str) -> str | None:
         """Remember ``path``; the first known path it collides with, if any."""
@@ -365,10 +394,16 @@ class _Twins:
         if len(folded) != len(parts):  # cannot happen for real text; never guess
             folded = parts
         prefix = key = ""
+        # The published folder that the path so far lands in ("" is the top).
+        published_folder: str | None = "" if self._published is not None else None
         for part, folded_part in zip(parts, folded, strict=True):
             prefix = f"{prefix}/{part}" if prefix else part
             key = f"{key}/{folded_part}" if key else folded_part
-            known = self._seen.setdefault(key, prefix)
+            published = None
+            if published_folder is not None:
+                published = self._published_twin(published_folder, key)
+                published_folder = published
+            known = published if published is not None else self._seen.setdefault(key, prefix)
             if known != prefix and clash is None:
                 clash = known
         return clash

@@ -153,6 +153,13 @@ def tree_paths(repo_dir: Path, commit: str, pathspecs: Sequence[str]) -> list[st
     return [path for path in output.split("\0") if path]
 
 
+def tree_entries(repo_dir: Path, commit: str, folder: str) -> list[str]:
+    """The paths directly inside ``folder`` ("" for the top) in ``commit``'s tree, in
+    git's order; none when it is not a folder there. One listing, never a walk."""
+    output = git(repo_dir, "ls-tree", "-z", commit, "--", *([f"{folder}/"] if folder else []))
+    return [line.split("\t", 1)[1] for line in output.split("\0") if line]
+
+
 def replacements(repo_dir: Path) -> list[str]:
     """What could make git show other objects than the ones stored: each replace ref,
     and a grafts file. Every git call here ignores them; audit reports them."""

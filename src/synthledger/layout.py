@@ -102,21 +102,45 @@ def classify(path: str, config: ArchiveConfig) -> ArchiveFile:
     return ArchiveFile(path, FileKind.UNCLAIMED)
 
 
-def walk(config: ArchiveConfig) -> Iterator[str]:
+def walk(config: ArchiveConfig, unreadable: list[str] | None = None) -> Iterator[str]:
     """Every file under records/ and schemas/, as sorted relative POSIX paths.
 
-    Symlinks are listed, never followed: they are findings, not content.
+    See :func:`files_below`; folders that cannot be read go to ``unreadable``.
     """
     for top in (config.records_dir, config.schemas_dir):
-        base = config.root / top
-        found: list[str] = []
-        for directory, dirnames, filenames in os.walk(base):
-            relative_dir = os.path.relpath(directory, config.root).replace(os.sep, "/")
-            for name in dirnames:
-                if os.path.islink(os.path.join(directory, name)):
-                    found.append(f"{relative_dir}/{name}")
-            found.extend(f"{relative_dir}/{name}" for name in filenames)
-        yield from sorted(found)
+        yield from files_below(config, top, unreadable)
+
+
+def files_below(
+    config: ArchiveConfig, directory: str, unreadable: list[str] | None = None
+) -> list[str]:
+    """Every file at or below ``directory`` (relative to the root), sorted.
+
+    Symlinks are listed, never followed: they are findings, not content. So is
+    a folder where a record belongs (a folder named synthesis.yaml), so that
+    it is reported rather than passed over. A folder that cannot be read is
+    added to ``unreadable`` (a missing one is simply empty).
+    """
+    found: list[str] = []
+
+    def failed(error: OSError) -> None:
+        if unreadable is not None and not isinstance(error, FileNotFoundError):
+            unreadable.append(_relative(str(error.filename), config))
+
+    for folder, dirnames, filenames in os.walk(config.root / directory, onerror=failed):
+        relative_dir = _relative(folder, config)
+        for name in dirnames:
+            path = f"{relative_dir}/{name}"
+            if os.path.islink(os.path.join(folder, name)) or classify(path, config).kind in (
+                RECORD_KINDS
+            ):
+                found.append(path)
+        found.extend(f"{relative_dir}/{name}" for name in filenames)
+    return sorted(found)
+
+
+def _relative(path: str, config: ArchiveConfig) -> str:
+    return os.path.relpath(path, config.root).replace(os.sep, "/")
 
 
 SHARD_WIDTH = 2  # characters of the id that name its bucket, when paper folders are sharded

@@ -1,16 +1,22 @@
 """Speaking: one reporter per output format, chosen by name.
 
 Results go to stdout; nothing else does, so ``--format json | jq`` always works.
+Every format shows paths through ``showing.shown_path`` and messages through
+``showing.prose``: a file name that is not UTF-8 or holds a newline, or record
+text with ESC sequences, is shown escaped, as valid UTF-8. Text output also
+keeps each finding on one line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from synthledger.findings import Finding, Severity
+from synthledger.showing import one_line, prose, shown_path
 
 FORMATS = ("text", "json", "github")
 
@@ -24,8 +30,14 @@ def report(
 ) -> None:
     """Write ``findings`` in format ``fmt``; ``checked`` counts the files looked at."""
     out = stream if stream is not None else sys.stdout
-    ordered = sorted(findings, key=_order)
+    ordered = [_shown(f) for f in sorted(findings, key=_order)]
     _REPORTERS[fmt](ordered, checked, out)
+
+
+def _shown(finding: Finding) -> Finding:
+    return dataclasses.replace(
+        finding, path=shown_path(finding.path), message=prose(finding.message)
+    )
 
 
 def _order(finding: Finding) -> tuple[str, int, int, str, str]:
@@ -80,7 +92,7 @@ def _text(findings: Sequence[Finding], checked: int | None, out: TextIO) -> None
         line.append(f"{f.severity}[{f.rule}]", style="bold red" if f.is_error else "bold yellow")
         if f.commit is not None:
             line.append(f" in commit {f.commit[:12]}", style="cyan")
-        line.append(f": {f.message}")
+        line.append(f": {one_line(f.message)}")
         console.print(line)
     summary_style = "red" if any(f.is_error for f in findings) else "green"
     console.print(Text(_summary(findings, checked), style=summary_style))
@@ -88,7 +100,8 @@ def _text(findings: Sequence[Finding], checked: int | None, out: TextIO) -> None
 
 def _text_line(f: Finding) -> str:
     commit = f" in commit {f.commit[:12]}" if f.commit is not None else ""
-    return f"{f.path}:{f.line}:{f.column}: {f.severity}[{f.rule}]{commit}: {f.message}"
+    message = one_line(f.message)
+    return f"{f.path}:{f.line}:{f.column}: {f.severity}[{f.rule}]{commit}: {message}"
 
 
 def _summary(findings: Sequence[Finding], checked: int | None) -> str:

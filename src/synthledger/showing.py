@@ -51,3 +51,10 @@ def prose(text: str) -> str:
 def is_plain_path(path: str) -> bool:
     """Whether ``path`` is valid UTF-8 free of control characters, as every new path must be."""
     return _NOT_IN_PATH.search(path) is None
+
+
+def valid_json_text(text: str) -> str:
+    """JSON text (from ``json.dumps(ensure_ascii=False)``) as valid UTF-8: an
+    undecodable byte of a path, kept as a lone surrogate, becomes the JSON
+    escape ``\\udcXX``, which every JSON reader takes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

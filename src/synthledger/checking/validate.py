@@ -17,14 +17,22 @@ from synthledger.layout import (
     ArchiveFile,
     FileKind,
     classify,
+    files_below,
     paper_dirs,
     paper_folder,
     walk,
 )
 from synthledger.ledger.git import index_blobs
-from synthledger.reading.contracts import SCHEMA_SUFFIX, Contracts, schema_error
+from synthledger.reading.contracts import (
+    SCHEMA_SUFFIX,
+    Contracts,
+    ContractTooDeep,
+    contract_json,
+    schema_error,
+)
 from synthledger.reading.document import Document
 from synthledger.reading.load import load_file
+from synthledger.showing import is_plain_path
 
 # Files that carry no content and exist only so that git keeps a directory.
 PLACEHOLDERS = frozenset({".gitkeep", ".keep"})
@@ -48,7 +56,12 @@ def validate(
     index = index_blobs(config.root, [config.records_dir]) if staged else None
     archive = ArchiveIndex(config, contracts, paper_dirs(config), staged=index)
     whole = paths is None
-    selected = walk(config) if paths is None else _with_records(paths, config)
+    unreadable: list[str] = []  # folders that cannot be listed
+    selected = (
+        list(walk(config, unreadable))
+        if paths is None
+        else _with_records(paths, config, unreadable)
+    )
     files = [classify(p, config) for p in selected]
     findings: list[Finding] = []
     checked = 0
@@ -59,13 +72,15 @@ def validate(
         findings.extend(_check_file(file, archive))
     papers = archive.paper_dirs if whole else sorted({f.paper for f in files if f.paper})
     findings.extend(_papers_without_synthesis(papers, config))
+    findings.extend(_unreadable_folders(unreadable))
+    findings.extend(_unplain_names(selected))
     return Validation(findings, checked)
 
 
-def _with_records(paths: Iterable[str], config: ArchiveConfig) -> list[str]:
+def _with_records(paths: Iterable[str], config: ArchiveConfig, unreadable: list[str]) -> list[str]:
     """The given files (a directory gives the files below it); an artifact brings
     the records of its paper along."""
-    selected = dict.fromkeys(_files_below(paths, config))
+    selected = dict.fromkeys(_files_below(paths, config, unreadable))
     for path in list(selected):
         file = classify(path, config)
         if file.kind is FileKind.ARTIFACT and file.paper:
@@ -77,13 +92,14 @@ def _with_records(paths: Iterable[str], config: ArchiveConfig) -> list[str]:
     return list(selected)
 
 
-def _files_below(paths: Iterable[str], config: ArchiveConfig) -> Iterable[str]:
+def _files_below(
+    paths: Iterable[str], config: ArchiveConfig, unreadable: list[str]
+) -> Iterable[str]:
     for path in paths:
         directory = config.root / path
-        if path and directory.is_dir() and not directory.is_symlink():
-            for folder, _, names in sorted(os.walk(directory)):
-                relative = Path(folder).relative_to(config.root).as_posix()
-                yield from (f"{relative}/{name}" for name in sorted(names))
+        at_record_place = classify(path, config).kind in RECORD_KINDS  # its loading says why
+        if path and not at_record_place and directory.is_dir() and not directory.is_symlink():
+            yield from files_below(config, path, unreadable)
         else:
             yield path
 
@@ -161,7 +177,9 @@ def _check_contract_file(path: str, full: Path) -> list[Finding]:
     name = full.name.removesuffix(SCHEMA_SUFFIX)
     try:
         raw = full.read_bytes()
-        schema = json.loads(raw)
+        schema = contract_json(raw)
+    except ContractTooDeep as exc:
+        return [_whole_file(path, "SL104", str(exc))]
     except (OSError, UnicodeDecodeError) as exc:
         return [_whole_file(path, "SL104", f"cannot read the contract: {exc}")]
     except json.JSONDecodeError as exc:
@@ -196,8 +214,58 @@ def _papers_without_synthesis(papers: Iterable[str], config: ArchiveConfig) -> l
             "paper folder has no synthesis.yaml: every paper starts with its synthesis record",
         )
         for paper in papers
-        if not (config.root / paper_folder(config, paper) / "synthesis.yaml").exists()
+        if _absent(config.root / paper_folder(config, paper) / "synthesis.yaml")
     ]
+
+
+def _absent(file: Path) -> bool:
+    """Whether ``file`` surely does not exist; one in a folder that cannot be read
+    might (SL017 speaks for that folder)."""
+    try:
+        os.lstat(file)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _unreadable_folders(folders: Iterable[str]) -> list[Finding]:
+    return [
+        _whole_file(
+            folder,
+            "SL017",
+            "cannot read the folder (permission denied): its records would go unchecked; "
+            "make it readable (chmod u+rx), or remove it",
+        )
+        for folder in sorted(set(folders))
+    ]
+
+
+def _unplain_names(paths: Iterable[str]) -> list[Finding]:
+    """SL207, once for the first name of each path that is not plain UTF-8."""
+    found: dict[str, Finding] = {}
+    for path in paths:
+        if is_plain_path(path):
+            continue
+        parts = path.split("/")
+        end = next(i for i, part in enumerate(parts, 1) if not is_plain_path(part))
+        name = "/".join(parts[:end])
+        what = (
+            "bytes that are not UTF-8"
+            if any("\udc80" <= char <= "\udcff" for char in parts[end - 1])
+            else "a control character"
+        )
+        found.setdefault(
+            name,
+            _whole_file(
+                name,
+                "SL207",
+                f"the name holds {what}: git, JSON and terminals cannot show it as it is: "
+                "rename it with printable UTF-8 (letters, digits, '.', '_' and '-')",
+            ),
+        )
+    return list(found.values())
 
 
 def _unclaimed_message(file: ArchiveFile) -> str:

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from synthledger.audit import AUDIT_STAGES, audit
     from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
+    from synthledger.showing import one_line, shown_path, valid_json_text
 
     config = trusted_config(args, args.anchor)
     with progress(
@@ -64,18 +65,19 @@ def run(args: argparse.Namespace) -> int:
     ) as advance:
         result = audit(config, paper=args.id, anchor=args.anchor, on_progress=advance)
     if args.format == "json":
-        json.dump(result.as_dict(), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
-        sys.stdout.write("\n")
+        text = json.dumps(result.as_dict(), indent=2, sort_keys=True, ensure_ascii=False)
+        sys.stdout.write(valid_json_text(text) + "\n")
         return exit_status(result.findings, strict=args.strict)
     _print_summary(result.summary(), config.protected_dirs)
     for paper, events in sorted(result.timelines.items()):
-        print(f"\n{paper}")
+        print(f"\n{shown_path(paper)}")
         for event in events:
             changed = " CHANGED LATER" if event["changed_later"] else ""
-            print(
+            line = (
                 f"  {event['date']}  {event['commit'][:12]}  {event['kind']:<12} "
                 f"{event['signature_meaning']:<10} {event['author']}  {event['record']}{changed}"
             )
+            print(one_line(line))  # names and paths from history are shown, never obeyed
         for amended in result.amended.get(paper, []):
             print(f"  field {amended['pointer']} from correction {amended['correction']}")
     print()

@@ -27,6 +27,7 @@ from synthledger.findings import Finding, Severity
 from synthledger.layout import CONTRACT_FAMILY, FileKind
 from synthledger.ledger.snapshot import Entry, Snapshot, paused_cycle_collection, utc
 from synthledger.reading.contracts import Contracts
+from synthledger.showing import is_plain_path
 
 CONTRACT = "paper-manifest-v1.1"
 
@@ -124,6 +125,9 @@ def usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) ->
 
 
 def _problem(entry: Entry, contracts: Contracts) -> str | None:
+    if not is_plain_path(entry.file.path):
+        # A manifest is UTF-8 JSON naming its inputs' paths: such a path cannot be one.
+        return "its path is not plain UTF-8 (SL207)"
     if entry.document is None:
         return entry.findings[0].message if entry.findings else "it cannot be read"
     contract = entry.document.data.get("contract")

@@ -1,7 +1,8 @@
 """A paper's page in the terminal, with rich.
 
-Every string from a record goes in as a ``Text``: rich would otherwise read
-``[bold]`` in a title as markup.
+Every string from a record goes in as a ``Text``, which rich never reads as
+markup (``[bold]`` in a title stays text), and through ``showing.prose``, so
+that an ESC sequence in a record is shown, not obeyed by the terminal.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from rich.text import Text
 
 from synthledger.publishing.model import BAD, GOOD, NEUTRAL, WARN, Page, Row
 from synthledger.publishing.model import Table as Section
+from synthledger.showing import prose
+
+
+def _text(text: str, style: str = "") -> Text:
+    """Record text as rich shows it: escaped for the terminal, never read as markup."""
+    return Text(prose(text), style=style)
+
 
 TONE_STYLES = {GOOD: "bold green", WARN: "bold yellow", BAD: "bold red", NEUTRAL: "bold cyan"}
 
@@ -27,9 +35,9 @@ def render(page: Page, console: Console) -> None:
 
 def page_renderable(page: Page) -> Group:
     parts: list[RenderableType] = [
-        Text(page.title, style="bold"),
-        Text(page.byline, style="dim"),
-        Text(f"id {page.id}", style="dim"),
+        _text(page.title, style="bold"),
+        _text(page.byline, style="dim"),
+        _text(f"id {page.id}", style="dim"),
         _badges(page),
         *_prose("Abstract", page.abstract),
         *_prose("Research Question", page.research_question),
@@ -44,7 +52,7 @@ def page_renderable(page: Page) -> Group:
         parts.extend(_claims(page))
     if page.references:
         parts.append(_heading("References"))
-        parts.extend(Text(f"- {r.text}") for r in page.references)
+        parts.extend(_text(f"- {r.text}") for r in page.references)
     if page.artifacts:
         parts.extend(_artifacts(page))
     if page.comparison is not None:
@@ -54,11 +62,11 @@ def page_renderable(page: Page) -> Group:
 
 def _heading(title: str) -> Padding:
     # A blank line above each section, as between the sections of the web page.
-    return Padding(Rule(Text(title, style="bold"), align="left", style="dim"), (1, 0, 0, 0))
+    return Padding(Rule(_text(title, style="bold"), align="left", style="dim"), (1, 0, 0, 0))
 
 
 def _prose(title: str, text: str) -> list[RenderableType]:
-    return [_heading(title), Text(text)]
+    return [_heading(title), _text(text)]
 
 
 def _badges(page: Page) -> Text:
@@ -66,15 +74,15 @@ def _badges(page: Page) -> Text:
     for badge in page.badges:
         if line:
             line.append("  ")
-        line.append(f"{badge.label}: ", style="dim")
-        line.append(badge.value, style=TONE_STYLES.get(badge.tone, ""))
+        line.append(prose(f"{badge.label}: "), style="dim")
+        line.append(prose(badge.value), style=TONE_STYLES.get(badge.tone, ""))
     return line
 
 
 def _section(section: Section) -> list[RenderableType]:
     parts: list[RenderableType] = [_heading(section.title), _rows(section.rows)]
     if section.note:
-        parts.append(Text(section.note, style="italic dim"))
+        parts.append(_text(section.note, style="italic dim"))
     return parts
 
 
@@ -83,11 +91,11 @@ def _rows(rows: Sequence[Row]) -> Table:
     table.add_column("label", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold")
     for row in rows:
-        value = Text(row.value, style=TONE_STYLES.get(row.tone, "") if row.tone else "")
+        value = _text(row.value, style=TONE_STYLES.get(row.tone, "") if row.tone else "")
         if row.detail:
             # Under the value, not in a column of its own: a narrow terminal keeps its width.
-            value.append(f"\n{row.detail}", style="dim")
-        table.add_row(Text(row.label), value)
+            value.append(prose(f"\n{row.detail}"), style="dim")
+        table.add_row(_text(row.label), value)
     return table
 
 
@@ -99,15 +107,15 @@ def _timeline(page: Page) -> Table:
     table.add_column("Commit", no_wrap=True)
     table.add_column("State", overflow="fold")
     for event in page.timeline:
-        what = Text(event.what, style="bold")
+        what = _text(event.what, style="bold")
         if event.summary:
-            what.append(f"\n{event.summary}", style="")
+            what.append(prose(f"\n{event.summary}"), style="")
         table.add_row(
-            Text(event.committed),
+            _text(event.committed),
             what,
-            Text(event.record),
-            Text(event.commit[:12]),
-            Text(event.state or ""),
+            _text(event.record),
+            _text(event.commit[:12]),
+            _text(event.state or ""),
         )
     return table
 
@@ -122,17 +130,17 @@ def _claims(page: Page) -> list[RenderableType]:
     if cited:
         table.add_column("References")
     for claim in page.claims:
-        text = Text(f"{claim.id}  ", style="dim")
-        text.append(claim.text, style="strike" if claim.withdrawn else "")
+        text = _text(f"{claim.id}  ", style="dim")
+        text.append(prose(claim.text), style="strike" if claim.withdrawn else "")
         if claim.withdrawn:
             text.append("  (withdrawn)", style="bold red")
         cells = [
             text,
-            Text("✓", style="green") if claim.verified else Text("×", style="red"),
-            Text(f"{claim.confidence:.2f}" if claim.confidence is not None else ""),
+            _text("✓", style="green") if claim.verified else _text("×", style="red"),
+            _text(f"{claim.confidence:.2f}" if claim.confidence is not None else ""),
         ]
         if cited:
-            cells.append(Text(", ".join(claim.references)))
+            cells.append(_text(", ".join(claim.references)))
         table.add_row(*cells)
     return [_heading("Extracted Claims"), table]
 
@@ -143,5 +151,5 @@ def _artifacts(page: Page) -> list[RenderableType]:
     table.add_column("Role")
     table.add_column("sha256", overflow="fold")
     for artifact in page.artifacts:
-        table.add_row(Text(artifact.path), Text(artifact.role), Text(artifact.sha256))
+        table.add_row(_text(artifact.path), _text(artifact.role), _text(artifact.sha256))
     return [_heading("Artifacts"), table]

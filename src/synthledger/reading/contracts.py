@@ -35,6 +35,41 @@ from synthledger.findings import Finding, Severity
 from synthledger.reading.document import Document
 
 SCHEMA_SUFFIX = ".json"
+# Deeper contracts are refused (SL104): jsonschema checks a schema by recursion,
+# a dozen frames a level, and Python's stack ends near 1000 frames. Ours reach 10.
+MAX_CONTRACT_DEPTH = 64
+
+
+class ContractTooDeep(ValueError):
+    """A contract nested past MAX_CONTRACT_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"nested deeper than the limit of {MAX_CONTRACT_DEPTH} levels: "
+            "flatten it with $defs and $ref"
+        )
+
+
+def contract_json(raw: bytes) -> Any:
+    """The JSON value of a contract file's bytes.
+
+    Raises ValueError (json.JSONDecodeError, UnicodeDecodeError) for what is
+    not JSON, and ContractTooDeep for a value nested past the limit.
+    """
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ContractTooDeep from None
+    pending = [(value, 1)]
+    while pending:  # no recursion: the point is to stay off the stack's end
+        node, depth = pending.pop()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        if children and depth > MAX_CONTRACT_DEPTH:
+            raise ContractTooDeep
+        pending.extend((child, depth + 1) for child in children)
+    return value
 
 
 def bundled_contracts_dir() -> Path:
@@ -54,9 +89,14 @@ class Contracts:
     """Contracts by name (``synthesis-v1``), each validated against exactly its version."""
 
     def __init__(
-        self, schemas: dict[str, dict[str, Any]], raw: dict[str, bytes] | None = None
+        self,
+        schemas: dict[str, dict[str, Any]],
+        raw: dict[str, bytes] | None = None,
+        refused: dict[str, str] | None = None,
     ) -> None:
         self._schemas = schemas
+        # Contracts that cannot even be held (too deep), with why: their records get SL101.
+        self._refused = refused or {}
         self._raw = (
             raw if raw is not None else {n: json.dumps(s).encode() for n, s in schemas.items()}
         )
@@ -69,17 +109,23 @@ class Contracts:
         """Load every ``*.json`` in ``dirs``; earlier directories win."""
         schemas: dict[str, dict[str, Any]] = {}
         raw: dict[str, bytes] = {}
+        refused: dict[str, str] = {}
         for directory in reversed(dirs):
             for file in sorted(directory.glob(f"*{SCHEMA_SUFFIX}")):
+                name = file.name.removesuffix(SCHEMA_SUFFIX)
                 try:
                     content = file.read_bytes()
-                    schema = json.loads(content)
+                    schema = contract_json(content)
+                except ContractTooDeep as exc:
+                    schemas.pop(name, None)
+                    refused[name] = str(exc)
+                    continue
                 except (OSError, ValueError):
                     continue  # reported by validate when it checks schemas/ itself
                 if isinstance(schema, dict):
-                    name = file.name.removesuffix(SCHEMA_SUFFIX)
+                    refused.pop(name, None)
                     schemas[name], raw[name] = schema, content
-        return cls(schemas, raw)
+        return cls(schemas, raw, refused)
 
     @classmethod
     def committed(cls, files: Mapping[str, bytes]) -> Contracts:
@@ -105,7 +151,7 @@ class Contracts:
 
     @property
     def names(self) -> frozenset[str]:
-        return frozenset(self._schemas)
+        return frozenset(self._schemas) | frozenset(self._refused)
 
     def schema(self, name: str) -> dict[str, Any] | None:
         return self._schemas.get(name)
@@ -128,6 +174,11 @@ class Contracts:
         return self._problems[name]
 
     def _find_problem(self, name: str) -> str | None:
+        if name in self._refused:
+            return f"{name}{SCHEMA_SUFFIX} is not a valid contract ({self._refused[name]})"
+        return self._find_unsound(name)
+
+    def _find_unsound(self, name: str) -> str | None:
         """Why contract ``name`` cannot check records, or None when it can.
 
         A contract that is not a valid JSON Schema, or refers to one that is not,
@@ -212,7 +263,7 @@ class Contracts:
 
         A contract that cannot check records gives one finding (SL101) instead.
         """
-        if name not in self._schemas:
+        if name not in self.names:
             return []
         problem = self.problem(name)
         if problem is None and self.surely_valid(document.data, name):
@@ -235,6 +286,8 @@ class Contracts:
 
     def first_error(self, data: Any, name: str) -> str | None:
         """A one-line account of the first way ``data`` breaks ``name``, or None."""
+        if name in self._refused:
+            return self.problem(name)
         if name not in self._schemas:
             return f"unknown contract {name!r}"
         validator = self.validator(name) if self.problem(name) is None else None
@@ -259,7 +312,9 @@ def schema_error(raw: bytes) -> str | None:
     the bundled ones, byte for byte.
     """
     try:
-        schema = json.loads(raw)
+        schema = contract_json(raw)
+    except ContractTooDeep as exc:
+        return str(exc)
     except ValueError as exc:
         return f"not valid JSON: {exc}"
     if not isinstance(schema, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -91,19 +92,28 @@ def not_symlink(ctx: RecordContext) -> Iterator[Hit]:
 @rule("SL503", WITH_ARTIFACTS)
 def exists(ctx: RecordContext) -> Iterator[Hit]:
     for index, path, full in _inside(ctx):
-        if not os.path.lexists(full):
+        try:
+            mode = os.lstat(full).st_mode
+        except (FileNotFoundError, NotADirectoryError):
             yield Hit(
                 ("artifacts", index, "path"),
                 f"artifact {path!r} does not exist in {ctx.folder}/: add the file or fix the path",
             )
-        elif not os.path.islink(full) and not os.path.isfile(full):
-            yield Hit(("artifacts", index, "path"), f"artifact {path!r} is not a regular file")
-        elif ctx.archive.staged is not None and _in_root(ctx, path) not in ctx.archive.staged:
+        except OSError as error:
             yield Hit(
                 ("artifacts", index, "path"),
-                f"artifact {path!r} is not staged, so the commit would not hold it: "
-                f"git add {_in_root(ctx, path)}",
+                f"artifact {path!r} cannot be reached ({error.strerror}): "
+                "make its folder readable (chmod u+rx)",
             )
+        else:
+            if not stat.S_ISLNK(mode) and not stat.S_ISREG(mode):
+                yield Hit(("artifacts", index, "path"), f"artifact {path!r} is not a regular file")
+            elif ctx.archive.staged is not None and _in_root(ctx, path) not in ctx.archive.staged:
+                yield Hit(
+                    ("artifacts", index, "path"),
+                    f"artifact {path!r} is not staged, so the commit would not hold it: "
+                    f"git add {_in_root(ctx, path)}",
+                )
 
 
 @rule("SL504", WITH_ARTIFACTS)
@@ -116,7 +126,15 @@ def matches_hash(ctx: RecordContext) -> Iterator[Hit]:
             continue
         if symlink_on_the_way(folder, path) is not None:
             continue
-        actual = _committed_sha256(ctx, path, full, expected)
+        try:
+            actual = _committed_sha256(ctx, path, full, expected)
+        except OSError as error:
+            yield Hit(
+                ("artifacts", index, "path"),
+                f"artifact {path!r} cannot be read ({error.strerror}): make it readable "
+                "(chmod u+r), so that its sha256 can be checked",
+            )
+            continue
         if actual is not None and actual != expected:
             yield Hit(
                 ("artifacts", index, "sha256"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support.archive import PAPER, SCHEMAS, Archive, position, synthesis_data
+from support.archive import PAPER, SCHEMAS, Archive, position, synthesis_data, value_at
 from synthledger.findings import Finding, Severity
 from synthledger.reading.contracts import Contracts, bundled_contracts_dir
 
@@ -26,6 +26,47 @@ def archive(tmp_path: Path) -> Archive:
 
 
 # --- SL103: schema violations, located ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "evaluated",
+    [
+        "2026-02-30T10:00:00Z",  # no such day: the pattern alone let it through
+        "2026-07-02T24:00:00Z",
+        "2026-07-02T23:59:60Z",  # a leap second where none was: jsonschema-rs alone took it
+        "2026-07-02T10:00:00+24:00",
+    ],
+)
+def test_a_date_time_is_checked_by_rfc3339_not_by_pattern_only(
+    archive: Archive, evaluated: str
+) -> None:
+    archive.add_synthesis()
+    text = archive.verification_text().replace(
+        'evaluated: "2026-07-02T10:00:00Z"', f'evaluated: "{evaluated}"'
+    )
+    path = archive.add_verification(text=text)
+
+    assert archive.validate() == [
+        Finding(
+            path,
+            *value_at(text, f'evaluated: "{evaluated}"'),
+            "SL103",
+            ERROR,
+            f"/evaluated: '{evaluated}' is not a 'date-time' (expected: When the check "
+            "ran (RFC 3339, quoted).) [verification-record-v1]",
+        )
+    ]
+
+
+def test_a_date_is_checked_as_a_calendar_date(archive: Archive) -> None:
+    text = archive.synthesis_text().replace('published: "2026-05-30"', 'published: "2026-02-30"')
+    archive.add_synthesis(text=text)
+
+    [finding] = archive.validate()
+    assert (finding.rule, finding.message.split(" (expected")[0]) == (
+        "SL103",
+        "/published: '2026-02-30' is not a 'date'",
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,20 +17,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from synthledger.config import ArchiveConfig
+from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
 from synthledger.reading.document import Document
 
@@ -38,6 +39,32 @@ SCHEMA_SUFFIX = ".json"
 # Deeper contracts are refused (SL104): jsonschema checks a schema by recursion,
 # a dozen frames a level, and Python's stack ends near 1000 frames. Ours reach 10.
 MAX_CONTRACT_DEPTH = 64
+
+
+# Formats whose meaning both validators must share: jsonschema-rs on its own takes
+# leap seconds anywhere (23:59:60 on any day), which rfc3339-validator refuses.
+CHECKED_FORMATS = ("date", "date-time")
+
+
+def format_checker() -> FormatChecker:
+    """jsonschema's own format checker, which checks ``date-time`` with
+    rfc3339-validator, and only when that is installed: a dependency, but a
+    missing one must not silently weaken every contract."""
+    checker: FormatChecker = Draft202012Validator.FORMAT_CHECKER
+    missing = [name for name in CHECKED_FORMATS if name not in checker.checkers]
+    if missing:
+        raise SynthledgerError(
+            f"jsonschema cannot check the format {', '.join(missing)} here: "
+            "install rfc3339-validator (pip install synthledger installs it)"
+        )
+    return checker
+
+
+def _conforms(name: str) -> Callable[[str], bool]:
+    return lambda value: format_checker().conforms(value, name)
+
+
+_SAME_FORMATS = {name: _conforms(name) for name in CHECKED_FORMATS}
 
 
 class ContractTooDeep(ValueError):
@@ -223,6 +250,7 @@ class Contracts:
                         self._schemas[name],
                         registry=self._fast_registry,
                         validate_formats=True,
+                        formats=_SAME_FORMATS,  # so that both validators agree on them
                         offline=True,  # a $ref outside the registry fails; nothing is fetched
                     )
         return self._fast[name]
@@ -253,7 +281,7 @@ class Contracts:
             validator = Draft202012Validator(
                 self._schemas[name],
                 registry=self.registry,
-                format_checker=Draft202012Validator.FORMAT_CHECKER,
+                format_checker=format_checker(),
             )
             self._validators[name] = validator
         return validator

@@ -1,19 +1,16 @@
-"""References: arXiv ids, DOIs and URLs well formed; no source listed twice."""
+"""References: identifiers well formed by their schemes; no source listed twice."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from synthledger.checking import identifiers
 from synthledger.checking.rules.base import Hit, RecordContext, rule
 from synthledger.layout import FileKind
 
-# New-style (2208.13968v1) and old-style (hep-th/9901001v2) arXiv identifiers.
-ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-# Crossref's recommended pattern for modern DOIs.
-DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+$")
 ARXIV_IN_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:\.pdf)?$")
 
 
@@ -24,30 +21,52 @@ def _references(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(index, entry) for index, entry in enumerate(references) if isinstance(entry, dict)]
 
 
+ARXIV_ADVICE = "write it like 2208.13968v1 or hep-th/9901001, without a URL"
+DOI_ADVICE = "write it like 10.1000/xyz123, without 'doi:' or a resolver URL"
+URL_ADVICE = "write the full link, e.g. https://arxiv.org/abs/2208.13968v1"
+# What a text says is wrong with an identifier of each scheme, and how to write one.
+SCHEMES: dict[str, tuple[str, Callable[[str], str | None], str]] = {
+    "arxiv": ("an arXiv identifier", identifiers.arxiv_problem, ARXIV_ADVICE),
+    "doi": ("a DOI", identifiers.doi_problem, DOI_ADVICE),
+    "url": ("an http(s) URL", identifiers.url_problem, URL_ADVICE),
+    "handle": ("a handle", identifiers.handle_problem, "write it like 20.500.12345/abc"),
+}
+# The first, terse reasons need no repeating: the advice says what the form is.
+_SHAPE_ONLY = (
+    "not of the form YYMM.NNNNN or archive/YYMMNNN",
+    "not 10.<registrant>/<suffix>",
+    "not <prefix>/<suffix>",
+    "not http:// or https:// and a host",
+    "it holds a space or control character",
+)
+
+
+def identifier_message(scheme: str, text: str) -> str | None:
+    """How ``text`` fails as an identifier of ``scheme``, with the fix; None if it does not."""
+    what, problem_of, advice = SCHEMES[scheme]
+    problem = problem_of(text)
+    if problem is None:
+        return None
+    reason = "" if problem in _SHAPE_ONLY else f" ({problem})"
+    return f"{text!r} is not {what}{reason}: {advice}"
+
+
 @rule("SL304", [FileKind.SYNTHESIS])
 def well_formed(ctx: RecordContext) -> Iterator[Hit]:
     for index, entry in _references(ctx.data):
-        arxiv, doi, url = entry.get("arxiv"), entry.get("doi"), entry.get("url")
-        if isinstance(arxiv, str) and not ARXIV.match(arxiv):
-            yield Hit(
-                ("references", index, "arxiv"),
-                f"{arxiv!r} is not an arXiv identifier: write it like 2208.13968v1 "
-                "or hep-th/9901001, without a URL",
-            )
-        if isinstance(doi, str) and not DOI.match(doi):
-            yield Hit(
-                ("references", index, "doi"),
-                f"{doi!r} is not a DOI: write it like 10.1000/xyz123, without "
-                "'doi:' or a resolver URL",
-            )
-        if isinstance(url, str):
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
-                yield Hit(
-                    ("references", index, "url"),
-                    f"{url!r} is not an http(s) URL: write the full link, "
-                    "e.g. https://arxiv.org/abs/2208.13968v1",
-                )
+        for scheme in ("arxiv", "doi", "url"):
+            value = entry.get(scheme)
+            message = identifier_message(scheme, value) if isinstance(value, str) else None
+            if message is not None:
+                yield Hit(("references", index, scheme), message)
+    provenance = ctx.data.get("provenance")
+    external = provenance.get("external_record") if isinstance(provenance, dict) else None
+    if isinstance(external, dict):
+        named, identifier = external.get("scheme"), external.get("identifier")
+        if named in SCHEMES and isinstance(identifier, str):
+            message = identifier_message(named, identifier)
+            if message is not None:
+                yield Hit(("provenance", "external_record", "identifier"), message)
 
 
 def _keys(entry: dict[str, Any]) -> set[str]:

@@ -74,6 +74,8 @@ COMMANDS = st.sampled_from(
         ["check", "--format", "json"],
         ["manifest", "--out", "{out}"],
         ["manifest", "--out", "-"],
+        ["manifest", "--out", "{out}", "--jobs", "2"],
+        ["manifest", "--out", "{out}", "--cache", "{out}-cache"],
         ["manifest", "--out", "FILE"],
         ["site", "--out", "{out}"],
         ["show", "p1"],

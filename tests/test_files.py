@@ -78,6 +78,11 @@ def test_a_directory_where_a_file_stands_is_one_error(tmp_path: Path) -> None:
             "FILE/sub: a file stands where a directory should be",
         ),
         (
+            ["manifest", "--out", "FILE", "--jobs", "2"],
+            "synthledger: error: cannot create the directory FILE: "
+            "a file of that name is in the way",
+        ),
+        (
             ["site", "--out", "FILE"],
             "synthledger: error: FILE is not a directory: choose another --out",
         ),
@@ -163,3 +168,13 @@ def test_manifest_interrupted_leaves_only_whole_files(tmp_path: Path) -> None:
         assert file.name.endswith(".json"), file.name
         json.loads(file.read_bytes())
     assert os.listdir(out)
+
+
+def test_a_cache_that_is_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    archive = committed(tmp_path / "archive")
+    (archive.root / "FILE").write_text("not a directory\n")
+
+    error = one_line_error(cli(["manifest", "--out", "out", "--cache", "FILE"], archive.root))
+
+    assert error.startswith("synthledger: error: cannot create the directory FILE/")
+    assert error.endswith(": a file stands where a directory should be")

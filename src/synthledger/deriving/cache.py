@@ -23,7 +23,7 @@ import orjson
 from synthledger import __version__
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import CONTRACT, iter_manifests, policy_entry_in_force, usable
-from synthledger.files import write_atomic
+from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding, Severity
 from synthledger.layout import FileKind, classify
 from synthledger.ledger.git import read_tree
@@ -68,7 +68,7 @@ class ManifestCache:
             ],
         }
         file = self._file(key)
-        file.parent.mkdir(parents=True, exist_ok=True)
+        make_directory(file.parent)
         write_atomic(file, orjson.dumps(entry), durable=False)
 
 

@@ -27,6 +27,7 @@ from synthledger.deriving.manifest_files import (
 )
 from synthledger.deriving.shard import Shard
 from synthledger.errors import SynthledgerError
+from synthledger.files import make_directory
 from synthledger.findings import Finding
 from synthledger.ledger.snapshot import paused_cycle_collection, read_snapshot
 from synthledger.reading.contracts import Contracts
@@ -77,7 +78,7 @@ def build_in_processes(
 ) -> Built:
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
     into this shard's part (or, for the whole archive, into index.json)."""
-    out.mkdir(parents=True, exist_ok=True)
+    make_directory(out)
     parts = shard.split(jobs)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(build_shard, config, rev, part, out, None, cache) for part in parts]

@@ -115,13 +115,20 @@ def published_latin1(tmp_path: Path) -> Archive:
     return archive
 
 
-@pytest.mark.parametrize("command", ["manifest", "site", "check"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["manifest", "--out", "{tmp}/out"],
+        ["manifest", "--out", "{tmp}/out", "--cache", "{tmp}/cache"],
+        ["site", "--out", "{tmp}/out"],
+        ["check"],
+    ],
+)
 def test_a_non_utf8_name_in_history_is_a_finding_not_a_crash(
-    published_latin1: Archive, tmp_path: Path, command: str
+    published_latin1: Archive, tmp_path: Path, args: list[str]
 ) -> None:
-    args = [command, "--format", "json"]
-    if command != "check":
-        args += ["--out", str(tmp_path / "out")]
+    command = args[0]
+    args = [*(a.format(tmp=tmp_path) for a in args), "--format", "json"]
 
     result = cli(args, published_latin1.root)
 

@@ -14,6 +14,7 @@ their inputs, so an entry is never stale, only unused.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,13 @@ class ManifestCache:
                 for f in findings
             ],
         }
+        try:
+            content = orjson.dumps(entry)
+        except TypeError:
+            return  # a path that is not UTF-8 (SL207) cannot be stored: computed each time
         file = self._file(key)
         make_directory(file.parent)
-        write_atomic(file, orjson.dumps(entry), durable=False)
+        write_atomic(file, content, durable=False)
 
 
 def cached_manifests(
@@ -174,4 +179,9 @@ def _inputs(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
 
 def _key(common: dict[str, Any], records: list[tuple[str, str, str]]) -> str:
     document = {**common, "records": records}
-    return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    try:
+        data = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        # A path that is not UTF-8 (SL207): ASCII escapes keep it apart from every other.
+        data = json.dumps(document, sort_keys=True).encode("ascii")
+    return hashlib.sha256(data).hexdigest()

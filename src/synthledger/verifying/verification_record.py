@@ -20,7 +20,7 @@ import yaml
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.view import policy_in_force
 from synthledger.errors import SynthledgerError
-from synthledger.files import write_atomic
+from synthledger.files import make_directory, write_atomic
 from synthledger.layout import paper_folder
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes, load_file
@@ -143,7 +143,7 @@ def write(config: ArchiveConfig, record: dict[str, Any], *, by: str) -> Path:
     if problem is not None:
         raise SynthledgerError(f"the record written would be invalid ({problem}): this is a bug")
     target = config.root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_directory(target.parent)
     try:
         write_atomic(target, text.encode("utf-8"), exclusive=True)
     except FileExistsError:

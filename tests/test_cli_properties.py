@@ -34,8 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from support.archive import Archive
-from support.gitrepo import GitRepo
-from support.odd import cli
+from support.odd import cli, commit_all, git
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
 
@@ -122,7 +121,8 @@ def _record(archive: Archive, paper: str, content: str | bytes) -> bytes:
 def _hostile_archive(
     top: Path, papers: list[tuple[str, Any]], hostile: set[str], subfolder: bool
 ) -> Iterator[Archive]:
-    repo = GitRepo.init(top)
+    top.mkdir(parents=True)
+    git(top, "init", "-q", "-b", "main")
     archive = Archive(top / "services" / "archive" if subfolder else top)
     for paper, content in papers:
         archive.write(f"records/papers/{paper}/synthesis.yaml", _record(archive, paper, content))
@@ -136,7 +136,7 @@ def _hostile_archive(
         archive.write("schemas/deep-v1.json", '{"a": ' * 150 + "1" + "}" * 150)
     if "broken-contract" in hostile:
         archive.write("schemas/broken-v1.json", "{not json")
-    repo.commit("publish")
+    commit_all(top, "publish")
     # What follows is the working tree only: git keeps no FIFOs or modes like these.
     if "uncommitted-paper" in hostile:
         archive.add_synthesis("p9")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from support.gitrepo import GitRepo, python_env
-from support.odd import cli, committed, one_line_error
+from support.gitrepo import python_env
+from support.odd import cli, commit_all, committed, one_line_error
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 
@@ -103,7 +103,7 @@ def test_manifest_under_a_file_size_limit_leaves_no_truncated_json(tmp_path: Pat
     assert cli(["manifest", "--out", str(out)], archive.root).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     archive.add_synthesis("p3")  # a third paper: its manifest and the index are new
-    GitRepo(archive.root).commit("publish p3")
+    commit_all(archive.root, "publish p3")
 
     # A limit below the size of one manifest: the first write fails.
     limit = min(len(content) for content in before.values()) - 100

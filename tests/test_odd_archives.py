@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.archive import Archive, value_at
-from support.gitrepo import GitRepo
-from support.odd import WITHOUT_ROOT_READS, cli, committed
+from support.odd import WITHOUT_ROOT_READS, cli, commit_all, committed
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
 
@@ -193,7 +192,7 @@ def deep_contract(levels: int, name: str = "deep-v1") -> str:
 def test_sl104_a_contract_nested_past_the_limit(tmp_path: Path, levels: int) -> None:
     archive = committed(tmp_path / "archive")
     archive.write("schemas/deep-v1.json", deep_contract(levels))
-    GitRepo(archive.root).commit("a deep contract")
+    commit_all(archive.root, "a deep contract")
 
     for command in ("validate", "check"):
         result = cli([command], archive.root)

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from support.archive import Archive
-from support.gitrepo import GitRepo
-from support.odd import cli, committed
+from support.odd import cli, commit_all, committed
 from synthledger.findings import Finding, Severity
 from synthledger.report import report
 from synthledger.showing import is_plain_path, one_line, prose, shown_path
@@ -111,7 +110,7 @@ def published_latin1(tmp_path: Path) -> Archive:
     """An archive whose history holds a paper folder named with non-UTF-8 bytes."""
     archive = committed(tmp_path / "archive")
     archive.add_synthesis(LATIN1, archive.synthesis_text(LATIN1).replace(f"id: {LATIN1}", "id: p1"))
-    GitRepo(archive.root).commit("publish a paper under a Latin-1 name")
+    commit_all(archive.root, "publish a paper under a Latin-1 name")
     return archive
 
 
@@ -153,7 +152,7 @@ def test_show_escapes_terminal_commands_in_a_record(tmp_path: Path) -> None:
         'title: "Quantization \\e[31meffects\\e]0;pwned\\a"',
     )
     archive.add_synthesis(text=text)
-    GitRepo(archive.root).commit("a title with escape sequences")
+    commit_all(archive.root, "a title with escape sequences")
 
     result = cli(["show", "p1"], archive.root)
 
@@ -183,3 +182,22 @@ def test_the_text_reporter_escapes_controls_from_record_text() -> None:
         "records/papers/caf\\xe9/synthesis.yaml:2:3: warning[SL601]: "
         "the abstract says \\x1b[2J\\nline two"
     )
+
+
+def test_a_folder_name_that_is_not_a_paper_id_is_left_out_of_the_manifests(
+    tmp_path: Path,
+) -> None:
+    archive = committed(tmp_path / "archive")
+    archive.add_synthesis(
+        "sp ace", archive.synthesis_text("sp ace").replace("id: sp ace", "id: p1")
+    )
+    commit_all(archive.root, "a paper folder with a space")
+
+    result = cli(["manifest", "--out", str(tmp_path / "out")], archive.root)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1:] == [
+        "records/papers/sp ace/synthesis.yaml:1:1: error[SL802]: left out of the manifests: "
+        "its folder name 'sp ace' is not a paper id (SL201); run synthledger validate on it",
+        "1 error, 0 warnings",
+    ]

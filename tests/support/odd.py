@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from support.archive import Archive
-from support.gitrepo import GitRepo, python_env
+from support.gitrepo import python_env
 
 # Root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH obeys mode bits like anyone.
 SETPRIV = shutil.which("setpriv")
@@ -31,12 +31,41 @@ WITHOUT_ROOT_READS = (
 def committed(path: Path, papers: Sequence[str] = ("p1",), *, subfolder: str = "") -> Archive:
     """An archive of valid ``papers`` at ``path/subfolder``, committed in the git
     repository at ``path``: with a ``subfolder``, the archive is part of a larger repository."""
-    repo = GitRepo.init(path)
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
     archive = Archive(path / subfolder if subfolder else path)
     for paper in papers:
         archive.add_synthesis(paper)
-    repo.commit("publish")
+    commit_all(path, "publish")
     return archive
+
+
+def commit_all(repo: Path, message: str) -> None:
+    """Stage everything in ``repo`` (or the repository around it) and commit it."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", message)
+
+
+def git(repo: Path, *args: str) -> None:
+    """git at a fixed date, by a fixed author: these tests leave gitrepo's clock alone,
+    whose minutes other modules count on."""
+    when = "@1767225600 +0000"  # 2026-01-01T00:00:00Z
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Ada Archivist",
+        "GIT_AUTHOR_EMAIL": "ada@example.org",
+        "GIT_COMMITTER_NAME": "Ada Archivist",
+        "GIT_COMMITTER_EMAIL": "ada@example.org",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
+    subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def cli(

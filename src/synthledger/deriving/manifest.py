@@ -24,7 +24,7 @@ from synthledger.deriving.quality import dimensions, tier
 from synthledger.deriving.status import correction_status
 from synthledger.deriving.view import Amendment, current_view, policy_in_force
 from synthledger.findings import Finding, Severity
-from synthledger.layout import CONTRACT_FAMILY, FileKind
+from synthledger.layout import CONTRACT_FAMILY, FileKind, is_paper_id
 from synthledger.ledger.snapshot import Entry, Snapshot, paused_cycle_collection, utc
 from synthledger.reading.contracts import Contracts
 from synthledger.showing import is_plain_path
@@ -128,6 +128,9 @@ def _problem(entry: Entry, contracts: Contracts) -> str | None:
     if not is_plain_path(entry.file.path):
         # A manifest is UTF-8 JSON naming its inputs' paths: such a path cannot be one.
         return "its path is not plain UTF-8 (SL207)"
+    if entry.file.paper is not None and not is_paper_id(entry.file.paper):
+        # Else its manifest would break the manifest contract (SL801, "a bug").
+        return f"its folder name {entry.file.paper!r} is not a paper id (SL201)"
     if entry.document is None:
         return entry.findings[0].message if entry.findings else "it cannot be read"
     contract = entry.document.data.get("contract")

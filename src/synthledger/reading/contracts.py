@@ -161,15 +161,20 @@ class Contracts:
         commit is checked against, never the working tree's."""
         bundled = cls.from_dirs(bundled_contracts_dir())
         schemas, raw = dict(bundled._schemas), dict(bundled._raw)
+        refused: dict[str, str] = {}
         for file_name, content in sorted(files.items()):
+            name = file_name.removesuffix(SCHEMA_SUFFIX)
             try:
-                schema = json.loads(content)
+                schema = contract_json(content)
+            except ContractTooDeep as exc:
+                schemas.pop(name, None)
+                refused[name] = str(exc)
+                continue
             except ValueError:
                 continue  # reported by validate when it checks schemas/ itself
             if isinstance(schema, dict):
-                name = file_name.removesuffix(SCHEMA_SUFFIX)
                 schemas[name], raw[name] = schema, content
-        return cls(schemas, raw)
+        return cls(schemas, raw, refused)
 
     @classmethod
     def for_archive(cls, config: ArchiveConfig) -> Contracts:

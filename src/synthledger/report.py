@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Callable, Sequence
-from typing import TextIO
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TextIO
 
 from synthledger.findings import Finding, Severity
-from synthledger.showing import one_line, prose, shown_path
+from synthledger.showing import one_line, prose, shown_path, valid_json_text
 
 FORMATS = ("text", "json", "github")
 
@@ -121,3 +121,60 @@ _REPORTERS: dict[str, Callable[[Sequence[Finding], int | None, TextIO], None]] =
     "json": _json,
     "github": _github,
 }
+
+
+def report_audit(
+    audit: Mapping[str, Any],
+    findings: Sequence[Finding],
+    fmt: str,
+    *,
+    protected: Sequence[str],
+    stream: TextIO | None = None,
+) -> None:
+    """Write an audit (``Audit.as_dict()``) in format ``fmt``: its summary, each paper's
+    timeline, then its findings as :func:`report` writes them; as json, the whole of it."""
+    out = stream if stream is not None else sys.stdout
+    if fmt == "json":
+        text = json.dumps(audit, indent=2, sort_keys=True, ensure_ascii=False)
+        out.write(valid_json_text(text) + "\n")
+        return
+    for line in _audit_lines(audit, protected):
+        out.write(one_line(line) + "\n")  # names and paths from history are shown, never obeyed
+    out.write("\n")
+    report(findings, fmt, stream=out)
+
+
+def _audit_lines(audit: Mapping[str, Any], protected: Sequence[str]) -> list[str]:
+    """The summary an auditor pastes into a report, then each paper's timeline."""
+    summary = audit["summary"]
+    anchor = summary["anchor"]
+    if anchor is None:
+        anchored = "anchor: none (every commit since the root was checked)"
+    elif not summary["anchor_is_ancestor"]:
+        anchored = f"anchor {anchor} is NOT an ancestor of HEAD"
+    elif summary["anchor_on_first_parent_line"]:
+        anchored = f"anchor {anchor} is an ancestor of HEAD, on its first-parent line"
+    else:
+        anchored = f"anchor {anchor} is an ancestor of HEAD but NOT on its first-parent line"
+    folders = ", ".join(f"{shown_path(d)}/" for d in protected)
+    lines = [
+        f"audit of HEAD {summary['head'] or '(no commits)'}",
+        anchored,
+        f"commits checked: {summary['commits_checked']} (first-parent line)",
+        f"files checked: {summary['files_checked']} under {folders}",
+        f"replacements ignored: {', '.join(summary['replacements_ignored']) or 'none'}",
+        f"findings: {summary['errors']} errors, {summary['warnings']} warnings",
+    ]
+    for paper, shown in audit["papers"].items():
+        lines += ["", shown_path(paper)]
+        for event in shown["timeline"]:
+            changed = " CHANGED LATER" if event["changed_later"] else ""
+            lines.append(
+                f"  {event['date']}  {event['commit'][:12]}  {event['kind']:<12} "
+                f"{event['signature_meaning']:<10} {event['author']}  {event['record']}{changed}"
+            )
+        lines += [
+            f"  field {amended['pointer']} from correction {amended['correction']}"
+            for amended in shown["amended_fields"]
+        ]
+    return lines

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from synthledger.findings import Finding, Severity
-from synthledger.report import report
+from synthledger.report import report, report_audit
 
 ERROR = Finding("records/b.yaml", 3, 7, "SL103", Severity.ERROR, "/score: 11 is greater than 10")
 WARNING = Finding("records/a.yaml", 9, 1, "SL601", Severity.WARNING, "the abstract drifts")
@@ -172,3 +172,65 @@ def test_github_escapes_what_would_end_an_annotation_early() -> None:
         "::error file=records/a%2Cb%3Ac.yaml,line=2,col=4,title=SL005::"
         "records/a,b:c.yaml: 100%25 wrong%0Asecond line"
     )
+
+
+AUDIT = {
+    "summary": {
+        "head": "a" * 40,
+        "anchor": "b" * 40,
+        "anchor_is_ancestor": True,
+        "anchor_on_first_parent_line": False,
+        "commits_checked": 3,
+        "files_checked": 7,
+        "replacements_ignored": [],
+        "errors": 1,
+        "warnings": 0,
+    },
+    "papers": {
+        "p1\nforged": {
+            "timeline": [
+                {
+                    "date": "2026-06-01T00:00:00+00:00",
+                    "commit": "c" * 40,
+                    "kind": "synthesis",
+                    "signature_meaning": "unsigned",
+                    "author": "A <a@example.org>",
+                    "record": "records/papers/p1/synthesis.yaml",
+                    "changed_later": True,
+                }
+            ],
+            "amended_fields": [{"pointer": "/title", "correction": "k1"}],
+        }
+    },
+}
+HISTORY_FINDING = Finding(".", 1, 1, "SL709", Severity.ERROR, "off the line", "c" * 40)
+
+
+def _audit(fmt: str) -> str:
+    out = io.StringIO()
+    report_audit(AUDIT, [HISTORY_FINDING], fmt, protected=("records", "schemas"), stream=out)
+    return out.getvalue()
+
+
+def test_an_audit_in_text_gives_its_summary_timelines_and_findings() -> None:
+    lines = _audit("text").splitlines()
+    assert lines[:6] == [
+        f"audit of HEAD {'a' * 40}",
+        f"anchor {'b' * 40} is an ancestor of HEAD but NOT on its first-parent line",
+        "commits checked: 3 (first-parent line)",
+        "files checked: 7 under records/, schemas/",
+        "replacements ignored: none",
+        "findings: 1 errors, 0 warnings",
+    ]
+    assert lines[7] == "p1\\nforged"  # a name from history is shown escaped, on one line
+    assert lines[8].endswith("records/papers/p1/synthesis.yaml CHANGED LATER")
+    assert lines[9] == "  field /title from correction k1"
+    assert lines[-2].startswith(".:1:1: error[SL709] in commit cccccccccccc: off the line")
+
+
+def test_an_audit_in_github_annotates_its_findings() -> None:
+    assert "::error file=.,line=1,col=1,title=SL709::" in _audit("github")
+
+
+def test_an_audit_in_json_is_the_whole_audit() -> None:
+    assert json.loads(_audit("json")) == AUDIT

@@ -570,6 +570,9 @@ def test_an_orphan_merged_with_ours_and_fast_forwarded_is_off_the_line(repo: Git
             "commit": tip,
         }
     ]
+    check = synthledger_cli("check", "--base", old, "--format", "json", cwd=repo.path)
+    assert check.returncode == 1
+    assert [f["rule"] for f in json.loads(check.stdout) if f["rule"].startswith("SL7")] == ["SL709"]
 
 
 def test_the_whole_history_shows_the_orphan_as_a_stray_root(repo: GitRepo) -> None:

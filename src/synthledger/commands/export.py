@@ -15,7 +15,8 @@ formats:
   crossref   a Crossref deposit (schema 5.5.0) of the DOI-grade papers, with
              a Crossmark notice per correction in force
   datacite   DataCite metadata (kernel 4.5, JSON), with related identifiers
-  prov       W3C PROV-JSON of each paper's lineage
+  prov       W3C PROV-JSON of each paper's lineage (provn: the same in PROV-N)
+  jsonld     schema.org ScholarlyArticle JSON-LD, as the site's pages embed it
 
 example:
   synthledger export --to jsonl --out archive.jsonl

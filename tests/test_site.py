@@ -18,7 +18,8 @@ from synthledger.publishing.site import MARKER
 
 PAGES = (f"papers/{SEED_000}/index.html", f"papers/{SEED_003}/index.html")
 CITE_FILES = ("cite.bib", "cite.json")
-# Without the Crossref settings the site ships every export but the deposit.
+# Without the Crossref settings the site ships every export but the deposit (and PROV,
+# which only synthledger export writes).
 EXPORT_FILES = (
     "archive.jsonl",
     "archive.csl.json",
@@ -26,7 +27,6 @@ EXPORT_FILES = (
     "archive.ris",
     "archive.jsonld",
     "archive.datacite.json",
-    "archive.prov.json",
 )
 
 
@@ -226,7 +226,7 @@ def test_the_summary_goes_to_stderr(tmp_path: Path) -> None:
     result = run_cli(["site", "--out", str(out)], cwd=repo.path)
     assert result.stdout == ""
     assert result.stderr == (
-        f"2 paper pages, 25 files written to {out}; open {out / 'index.html'}\n"
+        f"2 paper pages, 24 files written to {out}; open {out / 'index.html'}\n"
     )
 
 
@@ -246,7 +246,7 @@ def test_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     repo = seeds(tmp_path / "archive")
     shown = site_on_a_terminal(repo.path, tmp_path / "site")
     assert BAR in shown
-    assert "paper pages, 25 files written" in shown
+    assert "paper pages, 24 files written" in shown
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_no_progress_bar_under_pre_commit_or_json(
     repo = seeds(tmp_path / "archive")
     shown = site_on_a_terminal(repo.path, tmp_path / "site", *args, env=env)
     assert BAR not in shown
-    assert "paper pages, 25 files written" in shown
+    assert "paper pages, 24 files written" in shown
 
 
 def test_no_progress_bar_when_stderr_is_piped(tmp_path: Path) -> None:
@@ -303,7 +303,6 @@ def test_exports_cite_files_and_notices_sit_beside_the_pages(tmp_path: Path) -> 
         ("archive.ris", "ris"),
         ("archive.jsonld", "jsonld"),
         ("archive.datacite.json", "datacite"),
-        ("archive.prov.json", "prov"),
         ("crossref-deposit.xml", "crossref"),
     ):
         exported = run_cli(

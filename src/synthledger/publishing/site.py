@@ -45,6 +45,8 @@ MARKER = ".synthledger-site"
 MARKER_TEXT = "Built by synthledger site; the next build replaces this directory's contents.\n"
 LEVELS = tuple(Level)
 # What exports/ holds: the file of each export, and the settings it cannot do without.
+# PROV is left to ``synthledger export --to prov``: the prov library holds the whole
+# document in memory (about 440 MB and 50 s at 10,000 papers), too much for every build.
 EXPORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "jsonl": ("archive.jsonl", ()),
     "csl": ("archive.csl.json", ()),
@@ -52,7 +54,6 @@ EXPORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ris": ("archive.ris", ()),
     "jsonld": ("archive.jsonld", ()),
     "datacite": ("archive.datacite.json", ()),
-    "prov": ("archive.prov.json", ()),
     "crossref": (
         "crossref-deposit.xml",
         ("doi_prefix", "site_url", "depositor_name", "depositor_email"),
@@ -165,15 +166,14 @@ def build_site(
         if on_progress is not None:
             on_progress()
     written.extend(_write(path, content) for path, content in sorted(shared.items()))
-    downloads = _exports(source)
-    for name, content in downloads:
-        written.append(_write(out / "exports" / name, content))
+    downloads = _write_exports(source, out / "exports")
+    written.extend(out / "exports" / name for name in downloads)
     index = env.get_template("index.html").render(
         common,
         root="",
         papers=_index_entries(pages),
         options=_options(pages),
-        downloads=[name for name, _ in downloads],
+        downloads=downloads,
     )
     written.append(_write(out / "index.html", index))
     timeline = env.get_template("timeline.html").render(common, root="", entries=_timeline(pages))
@@ -194,15 +194,18 @@ def _export_source(pages: Pages, config: ArchiveConfig) -> Source:
     )
 
 
-def _exports(source: Source) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of each export the site ships; one that lacks its settings is left out."""
+def _write_exports(source: Source, folder: Path) -> list[str]:
+    """Write each export the site ships into ``folder``, as it is made (a paper at a time,
+    where the format allows); the names written. One that lacks its settings is left out."""
     if source.snapshot.tip is None:
         return []
-    found = []
+    make_directory(folder)
+    written = []
     for name, (file, needs) in EXPORTS.items():
         if all(getattr(source.config, setting) for setting in needs):
-            found.append((file, b"".join(load_export(name).render(source))))
-    return found
+            write_atomic(folder / file, load_export(name).render(source), durable=False)
+            written.append(file)
+    return written
 
 
 def _json_ld(document: dict[str, Any]) -> markupsafe.Markup:

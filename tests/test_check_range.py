@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import synthledger.check
 from support.archive import Archive, run_cli
 from support.gitrepo import GitRepo
 from support.pagerepo import SEED_003, commit, correct, seeds
@@ -138,6 +139,22 @@ def test_a_range_check_builds_only_the_manifests_it_touches(tmp_path: Path) -> N
     assert result.scope is not None and not result.scope.whole
     whole = check(load_config(repo.path))
     assert result.manifests.manifests["p1"] == whole.manifests.manifests["p1"]
+
+
+def test_a_wide_range_reads_the_whole_history_and_builds_the_same_manifests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, archive = _archive_at(tmp_path / "archive")
+    base = repo.head()
+    for paper in ("p1", "p2", "p3"):
+        _add_paper(paper)(repo, archive)
+    _add_correction("k1", "p2")(repo, archive)
+    limited = check(load_config(repo.path), base=base)
+    monkeypatch.setattr(synthledger.check, "LIMITED_READ_PAPERS", 2)
+    wide = check(load_config(repo.path), base=base)
+    assert sorted(wide.manifests.manifests) == ["p1", "p2", "p3"]
+    assert wide.manifests.manifests == limited.manifests.manifests
+    assert set(wide.findings) == set(limited.findings)
 
 
 def test_a_range_that_adds_a_policy_builds_every_manifest(tmp_path: Path) -> None:

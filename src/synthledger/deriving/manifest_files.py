@@ -84,10 +84,12 @@ def dumps(document: dict[str, Any]) -> str:
     return dumps_bytes(document).decode("utf-8")
 
 
-def dumps_bytes(document: dict[str, Any]) -> bytes:
-    """``dumps`` as UTF-8 bytes. orjson writes the same bytes as the standard
-    library's indenting encoder, which is pure Python and a tenth as fast; the
-    standard library takes what orjson refuses (integers past 64 bits)."""
+def dumps_bytes(document: object) -> bytes:
+    """``dumps`` as UTF-8 bytes, for any JSON value (the exports write theirs so too).
+
+    orjson writes the same bytes as the standard library's indenting encoder,
+    which is pure Python and a tenth as fast; the standard library takes what
+    orjson refuses (integers past 64 bits)."""
     try:
         return orjson.dumps(
             document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE

@@ -25,7 +25,7 @@ import jinja2
 import markupsafe
 
 from synthledger.config import ArchiveConfig
-from synthledger.deriving.manifest_files import dumps
+from synthledger.deriving.manifest_files import dumps, dumps_bytes
 from synthledger.deriving.quality import Level
 from synthledger.deriving.status import Status
 from synthledger.errors import SynthledgerError
@@ -35,7 +35,7 @@ from synthledger.ledger.git import stream_blobs
 from synthledger.ledger.snapshot import utc
 from synthledger.publishing.exports import bibtex, csl, jsonld
 from synthledger.publishing.exports import load as load_export
-from synthledger.publishing.exports.core import Paper, Source, json_bytes, settings_at
+from synthledger.publishing.exports.core import Paper, Source, settings_at
 from synthledger.publishing.model import DIMENSION_LABELS, STATUS_TONES, Event, Pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -128,7 +128,7 @@ def build_site(
         folder = out / "papers" / paper
         exported = Paper(paper, pages.built.manifests[paper], pages.views[paper])
         citation = Citation(
-            bibtex.entry_text(exported, source), json_bytes([csl.item(exported, source)]).decode()
+            bibtex.entry_text(exported, source), dumps_bytes([csl.item(exported, source)]).decode()
         )
         written.append(_write(folder / "cite.bib", citation.bibtex))
         written.append(_write(folder / "cite.json", citation.csl))

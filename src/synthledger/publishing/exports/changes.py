@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from synthledger.deriving.manifest_files import dumps_bytes
 from synthledger.errors import SynthledgerError
 from synthledger.layout import FileKind
 from synthledger.ledger.history import first_parent_line
 from synthledger.ledger.snapshot import utc
-from synthledger.publishing.exports.core import Source, json_bytes
+from synthledger.publishing.exports.core import Source
 
 SUFFIX = ".json"
 GROUPS = {
@@ -29,7 +30,7 @@ GROUPS = {
 
 
 def render(source: Source) -> Iterator[bytes]:
-    yield json_bytes(changes(source))
+    yield dumps_bytes(changes(source))
 
 
 def changes(source: Source) -> dict[str, Any]:

@@ -10,15 +10,12 @@ export names is a commit's.
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
-
-import orjson
 
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import iter_manifests_and_views
@@ -225,18 +222,6 @@ def settings_at(config: ArchiveConfig, commit: str) -> ArchiveConfig:
         depositor_name=stated.depositor_name,
         depositor_email=stated.depositor_email,
     )
-
-
-def json_bytes(document: object) -> bytes:
-    """A JSON document as every export writes one: indented, keys sorted, a final newline
-    (the bytes of ``synthledger manifest``'s serialisation, for any JSON value)."""
-    try:
-        return orjson.dumps(
-            document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-        )
-    except orjson.JSONEncodeError:
-        text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        return text.encode("utf-8")
 
 
 def site_domain(url: str) -> str:

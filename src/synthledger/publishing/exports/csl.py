@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from synthledger.publishing.exports.core import GENRE, Paper, Source, json_bytes
+from synthledger.deriving.manifest_files import dumps_bytes
+from synthledger.publishing.exports.core import GENRE, Paper, Source
 
 SUFFIX = ".json"
 
 
 def render(source: Source) -> Iterator[bytes]:
     # csl-data.json is one array; dumps_bytes keeps keys sorted and the bytes stable.
-    yield json_bytes([item(paper, source) for paper in source.papers()])
+    yield dumps_bytes([item(paper, source) for paper in source.papers()])
 
 
 def item(paper: Paper, source: Source) -> dict[str, Any]:

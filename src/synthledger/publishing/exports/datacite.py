@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from synthledger.publishing.exports.core import GENRE, Paper, Source, json_bytes
+from synthledger.deriving.manifest_files import dumps_bytes
+from synthledger.publishing.exports.core import GENRE, Paper, Source
 
 SUFFIX = ".json"
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
@@ -24,7 +25,7 @@ WITHDRAWING = frozenset({"retraction", "withdrawal"})
 
 
 def render(source: Source) -> Iterator[bytes]:
-    yield json_bytes([document(paper, source) for paper in source.papers()])
+    yield dumps_bytes([document(paper, source) for paper in source.papers()])
 
 
 def document(paper: Paper, source: Source) -> dict[str, Any]:

@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from synthledger.publishing.exports.core import GENRE, Paper, Source, json_bytes
+from synthledger.deriving.manifest_files import dumps_bytes
+from synthledger.publishing.exports.core import GENRE, Paper, Source
 
 SUFFIX = ".jsonld"
 
 
 def render(source: Source) -> Iterator[bytes]:
-    yield json_bytes([scholarly_article(paper, source) for paper in source.papers()])
+    yield dumps_bytes([scholarly_article(paper, source) for paper in source.papers()])
 
 
 def scholarly_article(paper: Paper, source: Source) -> dict[str, Any]:

@@ -23,10 +23,11 @@ from typing import Any
 from prov.identifier import QualifiedName
 from prov.model import ProvDocument
 
+from synthledger.deriving.manifest_files import dumps_bytes
 from synthledger.layout import FileKind
 from synthledger.ledger.history import Commit
 from synthledger.ledger.snapshot import Entry, utc
-from synthledger.publishing.exports.core import Paper, Source, json_bytes
+from synthledger.publishing.exports.core import Paper, Source
 
 SUFFIX = ".json"
 NAMESPACES = {
@@ -42,7 +43,7 @@ def render(source: Source) -> Iterator[bytes]:
     text = document(source).serialize(format="json")
     assert text is not None
     # Through the one JSON serialisation: sorted keys, stable bytes.
-    yield json_bytes(json.loads(text))
+    yield dumps_bytes(json.loads(text))
 
 
 def document(source: Source) -> ProvDocument:

@@ -167,6 +167,25 @@ def paper_dirs(config: ArchiveConfig) -> list[str]:
     )
 
 
+def papers_like(config: ArchiveConfig, paper: str) -> list[str]:
+    """The paper folders whose names equal ``paper`` ignoring case, sorted. Sharded, only
+    the buckets that could hold one are listed (ids are ASCII: a bucket folds as its ids)."""
+    folded = paper.casefold()
+    if config.paper_folders != "sharded":
+        return sorted(
+            name for name in _folders(config.records_path / "papers") if name.casefold() == folded
+        )
+    papers = config.records_path / "papers"
+    bucket = folded[:SHARD_WIDTH]
+    return sorted(
+        name
+        for found in _folders(papers)
+        if found.casefold() == bucket
+        for name in _folders(papers / found)
+        if name[:SHARD_WIDTH] == found and name.casefold() == folded
+    )
+
+
 def _folders(directory: os.PathLike[str]) -> list[str]:
     try:
         entries = os.scandir(directory)

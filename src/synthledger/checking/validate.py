@@ -34,6 +34,8 @@ from synthledger.reading.document import Document
 from synthledger.reading.load import load_file
 from synthledger.showing import is_plain_path
 
+# Up to this many synthesis records, SL202 lists only where their twins could be.
+FEW_PAPERS = 8
 # Files that carry no content and exist only so that git keeps a directory.
 PLACEHOLDERS = frozenset({".gitkeep", ".keep"})
 
@@ -54,7 +56,6 @@ def validate(
     """
     contracts = Contracts.for_archive(config)
     index = index_blobs(config.root, [config.records_dir]) if staged else None
-    archive = ArchiveIndex(config, contracts, paper_dirs(config), staged=index)
     whole = paths is None
     unreadable: list[str] = []  # folders that cannot be listed
     selected = (
@@ -63,6 +64,10 @@ def validate(
         else _with_records(paths, config, unreadable)
     )
     files = [classify(p, config) for p in selected]
+    # A few papers ask SL202 where their twins could be; many list every folder once.
+    many = sum(f.kind is FileKind.SYNTHESIS for f in files) > FEW_PAPERS
+    listed = paper_dirs(config) if whole or many else None
+    archive = ArchiveIndex(config, contracts, staged=index, _paper_dirs=listed)
     findings: list[Finding] = []
     checked = 0
     for file in files:

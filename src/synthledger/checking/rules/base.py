@@ -10,7 +10,14 @@ from typing import Any, NamedTuple
 from synthledger.catalogue import info
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
-from synthledger.layout import ArchiveFile, FileKind, classify, paper_folder
+from synthledger.layout import (
+    ArchiveFile,
+    FileKind,
+    classify,
+    paper_dirs,
+    paper_folder,
+    papers_like,
+)
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.document import Document, JsonPath, Loaded
 from synthledger.reading.load import load_file
@@ -56,19 +63,29 @@ class ArchiveIndex:
 
     config: ArchiveConfig
     contracts: Contracts
-    paper_dirs: list[str]
     # Path -> staged blob when the index is judged (pre-commit): artifacts must be
     # staged, and their staged bytes are what is hashed. None: the working tree.
     staged: Mapping[str, str] | None = None
     _loaded: dict[str, Loaded] = field(default_factory=dict)
+    _paper_dirs: list[str] | None = None
     _by_casefold: dict[str, list[str]] | None = None
+
+    @property
+    def paper_dirs(self) -> list[str]:
+        """Every paper folder, listed when first asked: one file's check never asks."""
+        if self._paper_dirs is None:
+            self._paper_dirs = paper_dirs(self.config)
+        return self._paper_dirs
 
     def same_ignoring_case(self, folder: str) -> list[str]:
         """The other paper folders whose names equal ``folder`` ignoring case."""
+        if self._paper_dirs is None:
+            # Checking a few files: list only where such a folder could be.
+            return [n for n in papers_like(self.config, folder) if n != folder]
         if self._by_casefold is None:
             # Built once: asking every record to scan every folder is quadratic.
             self._by_casefold = {}
-            for name in self.paper_dirs:
+            for name in self._paper_dirs:
                 self._by_casefold.setdefault(name.casefold(), []).append(name)
         return [n for n in self._by_casefold.get(folder.casefold(), []) if n != folder]
 

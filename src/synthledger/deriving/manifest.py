@@ -86,21 +86,54 @@ def _built(
         synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper), None)
         if synthesis is None or synthesis.document is None:
             continue
-        manifest, view = _manifest(snapshot, synthesis, policy, findings)
-        problem = contracts.first_error(manifest, CONTRACT)
-        if problem is not None:
-            findings.append(
-                Finding(
-                    synthesis.file.path,
-                    1,
-                    1,
-                    "SL801",
-                    Severity.ERROR,
-                    f"the computed manifest does not satisfy {CONTRACT}: {problem}; "
-                    "this is a bug in synthledger, please report it",
-                )
-            )
+        manifest, view = paper_manifest(snapshot, synthesis, policy, contracts, findings)
         yield paper, manifest, view
+
+
+def paper_manifest(
+    snapshot: Snapshot,
+    synthesis: Entry,
+    policy: Entry | None,
+    contracts: Contracts,
+    findings: list[Finding],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The manifest of ``synthesis``'s paper (from the usable records of ``snapshot``), and
+    the current view it was computed from; a manifest that breaks its contract is SL801."""
+    manifest, view = _manifest(snapshot, synthesis, policy, findings)
+    problem = contracts.first_error(manifest, CONTRACT)
+    if problem is not None:
+        findings.append(
+            Finding(
+                synthesis.file.path,
+                1,
+                1,
+                "SL801",
+                Severity.ERROR,
+                f"the computed manifest does not satisfy {CONTRACT}: {problem}; "
+                "this is a bug in synthledger, please report it",
+            )
+        )
+    return manifest, view
+
+
+def replacements_of(
+    snapshot: Snapshot, paper: str, manifest: dict[str, Any] | None
+) -> tuple[str, ...]:
+    """The papers that replace ``paper``: what its new-version corrections in force name."""
+    if manifest is None:
+        return ()
+    in_force = {
+        c["id"] for c in manifest["corrections"] if c["in_force"] and c["kind"] == "new-version"
+    }
+    return tuple(
+        sorted(
+            str(entry.document.data["replacement"])
+            for entry in snapshot.of_kind(FileKind.CORRECTION, paper)
+            if entry.file.stem in in_force
+            and entry.document is not None
+            and entry.document.data.get("replacement")
+        )
+    )
 
 
 def usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) -> Snapshot:

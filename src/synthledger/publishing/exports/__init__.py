@@ -9,16 +9,25 @@ its module is imported only when it is asked for.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from synthledger.publishing.exports.core import Source
+from synthledger.publishing.exports.core import Paper, Source
 
 
 class Format(Protocol):
     SUFFIX: str  # the file name ending, e.g. ".jsonl"
 
     def render(self, source: Source) -> Iterator[bytes]: ...
+
+
+class Pieced(Format, Protocol):
+    """A format written a paper at a time (those the site ships): each paper's piece
+    (``piece``), then the export assembled from the pieces in id order."""
+
+    def piece(self, paper: Paper, source: Source) -> bytes: ...
+
+    def assemble(self, source: Source, pieces: Iterable[bytes]) -> Iterator[bytes]: ...
 
 
 FORMATS: dict[str, str] = {
@@ -37,4 +46,9 @@ FORMATS: dict[str, str] = {
 
 def load(name: str) -> Format:
     module: Format = importlib.import_module(f"synthledger.publishing.exports.{name}")
+    return module
+
+
+def load_pieced(name: str) -> Pieced:
+    module: Pieced = importlib.import_module(f"synthledger.publishing.exports.{name}")
     return module

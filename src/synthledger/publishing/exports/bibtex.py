@@ -10,7 +10,7 @@ can never become a LaTeX command.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from pybtex.database import BibliographyData, Entry, Person
@@ -33,8 +33,17 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 
 
 def render(source: Source) -> Iterator[bytes]:
-    for paper in source.papers():
-        yield entry_text(paper, source).encode("utf-8") + b"\n"
+    return assemble(source, (piece(paper, source) for paper in source.papers()))
+
+
+def piece(paper: Paper, source: Source) -> bytes:
+    """What ``paper`` adds to the export: its entry, as its cite.bib holds it."""
+    return entry_text(paper, source).encode("utf-8") + b"\n"
+
+
+def assemble(source: Source, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The export from its papers' pieces, in id order."""
+    return iter(pieces)
 
 
 class _Writer(Writer):  # type: ignore[misc]

@@ -47,7 +47,7 @@ def changes(source: Source) -> dict[str, Any]:
     newer = set(line[: line.index(source.since)])
     added: dict[str, list[dict[str, Any]]] = {group: [] for group in GROUPS.values()}
     touched: set[str] = set()
-    for entry in source.snapshot.entries:  # publication order
+    for entry in source.archive.entries:  # publication order
         if entry.added.sha not in newer:
             continue
         synthesis = entry.file.kind is FileKind.SYNTHESIS
@@ -63,7 +63,7 @@ def changes(source: Source) -> dict[str, Any]:
         )
         if entry.file.paper is not None:
             touched.add(entry.file.paper)
-    papers = source.snapshot.papers()
+    papers = source.archive.papers()
     if added["policies"]:
         touched.update(papers)
     known = set(papers)

@@ -57,6 +57,8 @@ class Paper:
     id: str
     manifest: Mapping[str, Any]
     view: Mapping[str, Any]
+    # The papers its new-version corrections in force name, where a build computed them.
+    replacements: tuple[str, ...] | None = None
 
     @property
     def title(self) -> str:
@@ -128,28 +130,32 @@ class Source:
     """The archive at one commit, read once, from which each format writes."""
 
     config: ArchiveConfig  # the settings as the commit states them
-    snapshot: Snapshot
-    contracts: Contracts | None  # None only where ``computed`` holds every paper
+    # None where a caller (the site) hands each format its papers from a build, one at
+    # a time; ``built`` is then the exported commit.
+    snapshot: Snapshot | None
+    contracts: Contracts | None  # None only without a snapshot
     ids: Sequence[str] | None  # None: every paper
     since: str | None = None  # for ``changes``: the full hash of the older commit
     findings: list[Finding] = field(default_factory=list)
-    # Paper -> (manifest, current view), where a caller (the site) computed them already.
-    computed: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]] | None = None
+    built: Commit | None = None
 
     @property
     def tip(self) -> Commit:
-        if self.snapshot.tip is None:
+        tip = self.snapshot.tip if self.snapshot is not None else self.built
+        if tip is None:
             raise SynthledgerError("the archive has no commits yet: nothing to export")
-        return self.snapshot.tip
+        return tip
+
+    @property
+    def archive(self) -> Snapshot:
+        """The snapshot, for the formats that read records themselves (changes, prov)."""
+        if self.snapshot is None:
+            raise SynthledgerError("this export reads the records: it needs a snapshot")
+        return self.snapshot
 
     def papers(self) -> Iterator[Paper]:
         """Each paper (sorted by id), one at a time: memory does not grow with the archive."""
-        if self.computed is not None:
-            for paper in sorted(self.computed) if self.ids is None else self.ids:
-                manifest, view = self.computed[paper]
-                yield Paper(paper, manifest, view)
-            return
-        assert self.contracts is not None, "a Source computes manifests only with contracts"
+        assert self.snapshot is not None and self.contracts is not None, "no papers to read"
         for paper, manifest, view in iter_manifests_and_views(
             self.snapshot, self.contracts, self.ids, self.findings
         ):
@@ -157,6 +163,9 @@ class Source:
 
     def replacements(self, paper: Paper) -> list[str]:
         """The papers that replace ``paper``: what its new-version corrections in force name."""
+        if paper.replacements is not None:
+            return list(paper.replacements)
+        assert self.snapshot is not None, "a paper from a build comes with its replacements"
         in_force = {c.id for c in paper.corrections if c.in_force and c.kind == "new-version"}
         return sorted(
             str(entry.document.data["replacement"])
@@ -222,6 +231,17 @@ def settings_at(config: ArchiveConfig, commit: str) -> ArchiveConfig:
         depositor_name=stated.depositor_name,
         depositor_email=stated.depositor_email,
     )
+
+
+def json_array(items: Iterable[bytes]) -> Iterator[bytes]:
+    """The JSON array of ``items`` (each as ``dumps_bytes`` writes a value), as they come:
+    the bytes ``dumps_bytes`` gives the whole list, without holding it."""
+    first = True
+    for item in items:
+        # An item's lines, one level deeper; JSON text holds no raw newline but these.
+        yield (b"[\n  " if first else b",\n  ") + item.rstrip(b"\n").replace(b"\n", b"\n  ")
+        first = False
+    yield b"[]\n" if first else b"\n]\n"
 
 
 def site_domain(url: str) -> str:

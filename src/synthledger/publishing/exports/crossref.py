@@ -15,7 +15,7 @@ one paper at a time, and the tests validate it against Crossref's own XSD.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from synthledger.errors import SynthledgerError
 from synthledger.publishing.exports.core import Paper, Source, site_domain
@@ -43,20 +43,34 @@ UPDATE_TYPES = {
 
 
 def render(source: Source) -> Iterator[bytes]:
+    return assemble(source, (_named(paper, source) for paper in source.papers()))
+
+
+def _named(paper: Paper, source: Source) -> bytes:
+    if source.ids is not None and not _deposited(paper, source):
+        raise SynthledgerError(
+            f"paper {paper.id} is not DOI grade and states no DOI of this archive: "
+            "Crossref deposits only papers that are"
+        )
+    return piece(paper, source)
+
+
+def piece(paper: Paper, source: Source) -> bytes:
+    """What ``paper`` adds to the deposit: its record and its notices, if it is deposited."""
+    if not _deposited(paper, source):
+        return b""
+    parts = [_xml(report_paper(paper, source))]
+    for correction in paper.corrections:
+        if correction.in_force and UPDATE_TYPES[correction.kind] is not None:
+            parts.append(_xml(notice(paper, correction.id, source)))
+    return b"".join(parts)
+
+
+def assemble(source: Source, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The deposit from its papers' pieces, in id order."""
     source.require("doi-prefix", "site-url", "depositor-name", "depositor-email")
     yield _head(source)
-    for paper in source.papers():
-        if not _deposited(paper, source):
-            if source.ids is not None:
-                raise SynthledgerError(
-                    f"paper {paper.id} is not DOI grade and states no DOI of this archive: "
-                    "Crossref deposits only papers that are"
-                )
-            continue
-        yield _xml(report_paper(paper, source))
-        for correction in paper.corrections:
-            if correction.in_force and UPDATE_TYPES[correction.kind] is not None:
-                yield _xml(notice(paper, correction.id, source))
+    yield from pieces
     yield b"</body>\n</doi_batch>\n"
 
 

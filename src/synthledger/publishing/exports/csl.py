@@ -8,18 +8,28 @@ no personal authors); a paper that is not CURRENT carries its status
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from synthledger.deriving.manifest_files import dumps_bytes
-from synthledger.publishing.exports.core import GENRE, Paper, Source
+from synthledger.publishing.exports.core import GENRE, Paper, Source, json_array
 
 SUFFIX = ".json"
 
 
 def render(source: Source) -> Iterator[bytes]:
-    # csl-data.json is one array; dumps_bytes keeps keys sorted and the bytes stable.
-    yield dumps_bytes([item(paper, source) for paper in source.papers()])
+    return assemble(source, (piece(paper, source) for paper in source.papers()))
+
+
+def piece(paper: Paper, source: Source) -> bytes:
+    """What ``paper`` adds to the export: its item, as JSON."""
+    return dumps_bytes(item(paper, source))
+
+
+def assemble(source: Source, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The export from its papers' pieces, in id order: one JSON array, the bytes
+    ``dumps_bytes`` gives the list of items."""
+    return json_array(pieces)
 
 
 def item(paper: Paper, source: Source) -> dict[str, Any]:

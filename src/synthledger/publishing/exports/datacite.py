@@ -12,11 +12,11 @@ JSON schema the ``datacite`` package ships.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from synthledger.deriving.manifest_files import dumps_bytes
-from synthledger.publishing.exports.core import GENRE, Paper, Source
+from synthledger.publishing.exports.core import GENRE, Paper, Source, json_array
 
 SUFFIX = ".json"
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
@@ -25,7 +25,18 @@ WITHDRAWING = frozenset({"retraction", "withdrawal"})
 
 
 def render(source: Source) -> Iterator[bytes]:
-    yield dumps_bytes([document(paper, source) for paper in source.papers()])
+    return assemble(source, (piece(paper, source) for paper in source.papers()))
+
+
+def piece(paper: Paper, source: Source) -> bytes:
+    """What ``paper`` adds to the export: its item, as JSON."""
+    return dumps_bytes(document(paper, source))
+
+
+def assemble(source: Source, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The export from its papers' pieces, in id order: one JSON array, the bytes
+    ``dumps_bytes`` gives the list of items."""
+    return json_array(pieces)
 
 
 def document(paper: Paper, source: Source) -> dict[str, Any]:

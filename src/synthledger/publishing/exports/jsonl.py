@@ -8,19 +8,28 @@ paper, with sorted keys and no indentation, so that a line-oriented tool
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
 
-from synthledger.publishing.exports.core import Source
+from synthledger.publishing.exports.core import Paper, Source
 
 SUFFIX = ".jsonl"
 
 
 def render(source: Source) -> Iterator[bytes]:
-    for paper in source.papers():
-        yield line(paper.manifest)
+    return assemble(source, (piece(paper, source) for paper in source.papers()))
+
+
+def piece(paper: Paper, source: Source) -> bytes:
+    """What ``paper`` adds to the export: its manifest's line."""
+    return line(paper.manifest)
+
+
+def assemble(source: Source, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The export from its papers' pieces, in id order."""
+    return iter(pieces)
 
 
 def line(document: Mapping[str, Any]) -> bytes:

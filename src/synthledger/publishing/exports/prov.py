@@ -58,7 +58,7 @@ def document(source: Source) -> ProvDocument:
 
 
 def _lineage(doc: ProvDocument, paper: Paper, source: Source, seen: set[str]) -> None:
-    entries = {kind: list(source.snapshot.of_kind(kind, paper.id)) for kind in FileKind}
+    entries = {kind: list(source.archive.of_kind(kind, paper.id)) for kind in FileKind}
     synthesis = next(iter(entries[FileKind.SYNTHESIS]), None)
     if synthesis is None:
         return
@@ -105,7 +105,7 @@ def _lineage(doc: ProvDocument, paper: Paper, source: Source, seen: set[str]) ->
         _record(doc, entry, record, "sl:Verification", seen)
         doc.wasDerivedFrom(manifest, record)
     policy_paths = {i["path"] for i in paper.manifest["inputs"]}
-    for entry in source.snapshot.of_kind(FileKind.POLICY):
+    for entry in source.archive.of_kind(FileKind.POLICY):
         if entry.file.path in policy_paths:
             record = f"record:policy.{entry.file.stem}"
             if record not in seen:

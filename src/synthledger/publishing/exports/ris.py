@@ -8,7 +8,7 @@ lines: line breaks in a record's text become spaces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from synthledger.publishing.exports.core import GENRE, Paper, Source
 
@@ -16,8 +16,17 @@ SUFFIX = ".ris"
 
 
 def render(source: Source) -> Iterator[bytes]:
-    for paper in source.papers():
-        yield record(paper, source).encode("utf-8")
+    return assemble(source, (piece(paper, source) for paper in source.papers()))
+
+
+def piece(paper: Paper, source: Source) -> bytes:
+    """What ``paper`` adds to the export: its record."""
+    return record(paper, source).encode("utf-8")
+
+
+def assemble(source: Source, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The export from its papers' pieces, in id order."""
+    return iter(pieces)
 
 
 def record(paper: Paper, source: Source) -> str:

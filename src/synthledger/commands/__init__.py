@@ -36,6 +36,13 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
 
 
+def job_count(text: str) -> int:
+    """The type of a --jobs option: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def archive_config(args: argparse.Namespace) -> ArchiveConfig:
     return load_config(_root(args), records_dir=args.records_dir)
 

@@ -25,7 +25,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from synthledger.commands import add_root_option, archive_config
+from synthledger.commands import add_root_option, archive_config, job_count
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import exit_status
@@ -43,7 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rev", default="HEAD", help="the commit to compute at (default: HEAD)")
     parser.add_argument(
         "--jobs",
-        type=_jobs,
+        type=job_count,
         default=1,
         metavar="N",
         help="build in N processes (default: 1), e.g. --jobs 4",
@@ -75,12 +75,6 @@ def run(args: argparse.Namespace) -> int:
 
     with paused_cycle_collection():  # records and manifests form no cycles
         return _run(args)
-
-
-def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return int(text)
 
 
 def _split(args: argparse.Namespace) -> int:

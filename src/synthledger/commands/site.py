@@ -5,11 +5,23 @@ per paper with every section of its public page, the correction timeline
 with the commit of each entry, and beside each page the records as committed
 and the manifest JSON. Plain HTML and CSS with a few lines of optional
 JavaScript: nothing loads from the network when the pages are viewed, and the
-same history gives the same bytes. A previous build in --out is replaced.
+same history gives the same bytes. A previous build in --out is replaced:
+what it held of papers no longer in the archive is removed, and unchanged
+files are left as they are.
+
+A full build can be split: --jobs N builds in N processes on this machine;
+--shard K/N writes only the folders of shard K's papers (by a hash of the id)
+and its part of the index, timeline and exports (site.shard-K-of-N.sqlite),
+so that a CI matrix splits the build across runners; once every shard's
+files are in one folder, --merge writes the index, the timeline and exports/
+from the parts. The merged folder holds the bytes one build writes.
 
 example:
   synthledger site --out site
   synthledger site --out site --rev v1.0      # the archive as it stood at a tag
+  synthledger site --out site --jobs 2
+  synthledger site --out site --shard 2/4     # on runner 2 of a matrix of 4
+  synthledger site --out site --merge         # after copying every shard's folder into it
   python -m http.server -d site               # then open http://localhost:8000
 """
 
@@ -19,7 +31,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from synthledger.commands import add_root_option, archive_config
+from synthledger.commands import add_root_option, archive_config, job_count
+from synthledger.errors import SynthledgerError
 from synthledger.report import FORMATS
 
 
@@ -29,30 +42,60 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--rev", default="HEAD", help="the commit to render at (default: HEAD)")
     parser.add_argument(
+        "--jobs",
+        type=job_count,
+        default=1,
+        metavar="N",
+        help="build in N processes (default: 1), e.g. --jobs 2",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="build only shard K of N: its papers' folders and its part of the index, "
+        "timeline and exports, e.g. --shard 2/4",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="write the index, timeline and exports in --out from the parts its shards left",
+    )
+    parser.add_argument(
         "--format", choices=FORMATS, default="text", help="format of any findings (stderr)"
     )
     add_root_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from synthledger.deriving.shard import WHOLE, parse_shard
     from synthledger.findings import exit_status
     from synthledger.progress import progress, progress_wanted
-    from synthledger.publishing.page import read_pages
-    from synthledger.publishing.site import build_site
+    from synthledger.publishing.site import build_site, merge_site
     from synthledger.report import report
 
     config = archive_config(args)
-    enabled = progress_wanted(args.format)
-    with progress("reading history", None, enabled=enabled):
-        pages = read_pages(config, args.rev)
     out = Path(args.out)
-    with progress("rendering paper pages", len(pages.pages), enabled=enabled) as advance:
-        written = build_site(pages, config, out, on_progress=advance)
+    if args.merge:
+        if args.shard or args.jobs > 1:
+            raise SynthledgerError("--merge only merges: run it without --shard and --jobs")
+        written = merge_site(config, out)
+        print(
+            f"{written.pages} papers merged, {written.files} files written to {out}; "
+            f"open {out / 'index.html'}",
+            file=sys.stderr,
+        )
+        return 0
+    shard = parse_shard(args.shard) if args.shard else WHOLE
+    shown = progress_wanted(args.format) and args.jobs == 1
+    with progress("rendering paper pages", None, enabled=shown) as advance:
+        written = build_site(
+            config, args.rev, out, shard=shard, jobs=args.jobs, on_progress=advance
+        )
+    part = "" if shard == WHOLE else f" (shard {shard}: merge the shards with --merge)"
     print(
-        f"{len(pages.pages)} paper pages, {written} files written to {out}; "
-        f"open {out / 'index.html'}",
+        f"{written.pages} paper pages, {written.files} files written to {out}{part}"
+        + ("" if part else f"; open {out / 'index.html'}"),
         file=sys.stderr,
     )
-    if pages.built.findings:
-        report(pages.built.findings, args.format, stream=sys.stderr)
-    return exit_status(pages.built.findings)
+    if written.findings:
+        report(written.findings, args.format, stream=sys.stderr)
+    return exit_status(written.findings)

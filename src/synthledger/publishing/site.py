@@ -9,41 +9,52 @@ file and the exports, the bytes ``synthledger export`` writes. Nothing
 on a page loads from the network: one stylesheet and one small script ship
 beside the pages, and a Content-Security-Policy says so to the browser. The
 same history gives the same bytes: no clock, sorted everything.
+
+A build is one pass over the papers (:func:`~synthledger.deriving.stream.open_build`):
+each paper's folder is written as it comes and let go, and only its pieces of
+the aggregates (index, timeline, exports) are kept, on disk (site_parts.py),
+until they are written. So memory does not grow with the archive, and a build
+splits: each shard (``--shard K/N``, or a process of ``--jobs``) writes its
+papers' folders and its part of the pieces, and the merge writes the
+aggregates from all the parts, the bytes one build writes.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any
-from urllib.parse import quote
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import jinja2
 import markupsafe
 
 from synthledger.config import ArchiveConfig
-from synthledger.deriving.manifest_files import dumps, dumps_bytes
+from synthledger.deriving.manifest_files import write_if_changed
 from synthledger.deriving.quality import Level
+from synthledger.deriving.shard import WHOLE, Shard
 from synthledger.deriving.status import Status
+from synthledger.deriving.stream import Build, BuiltPaper, open_build
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
-from synthledger.layout import paper_folder
+from synthledger.findings import Finding
 from synthledger.ledger.git import stream_blobs
-from synthledger.ledger.snapshot import utc
-from synthledger.publishing.exports import bibtex, csl, jsonld
-from synthledger.publishing.exports import load as load_export
-from synthledger.publishing.exports.core import Paper, Source, settings_at
-from synthledger.publishing.model import DIMENSION_LABELS, STATUS_TONES, Event, Pages
+from synthledger.ledger.history import Commit
+from synthledger.ledger.snapshot import paused_cycle_collection
+from synthledger.publishing.exports import load_pieced
+from synthledger.publishing.exports.core import Source, settings_at
+from synthledger.publishing.paper_files import Context, PaperFiles, blobs_of, page_of, render
+from synthledger.publishing.site_parts import Parts, find_parts, part_name
+from synthledger.publishing.templating import TEMPLATES, common, environment, fill_in
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_FILES = ("site.css", "filter.js")
-# Marks a directory as a site this command built, so that a rebuild may clear it.
+# Marks a directory as a site this command built, so that a rebuild may replace it.
 MARKER = ".synthledger-site"
 MARKER_TEXT = "Built by synthledger site; the next build replaces this directory's contents.\n"
-LEVELS = tuple(Level)
+# What a site's folder holds at its top; anything else there is left from an earlier build.
+TOP = frozenset({MARKER, "index.html", "timeline.html", "static", "policy", "papers", "exports"})
 # What exports/ holds: the file of each export, and the settings it cannot do without.
 # PROV is left to ``synthledger export --to prov``: the prov library holds the whole
 # document in memory (about 440 MB and 50 s at 10,000 papers), too much for every build.
@@ -69,303 +80,359 @@ STATUS_ORDER = (
     Status.RETRACTED,
     Status.WITHDRAWN,
 )
+BATCH = 256  # papers whose blobs are read through one git cat-file
 
 
-@dataclass(frozen=True, slots=True)
-class RecordFile:
-    """A file copied beside a paper's page: a record as committed, or its manifest."""
+@dataclass
+class Written:
+    """What a build (or a shard of one) wrote."""
 
-    label: str  # its path inside the paper's folder
-    href: str  # relative to the paper's page
-    what: str
-    commit: str | None
-    blob: str | None  # None for the manifest, which is computed, not committed
-    text: str  # shown inline on the page too
+    pages: int = 0  # papers with a page
+    files: int = 0
+    findings: list[Finding] = field(default_factory=list)
 
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """How to cite a paper, in the two formats its page offers to copy or download."""
-
-    bibtex: str
-    csl: str
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    event: Event
-    paper: str
-    title: str
-    href: str
+    def add(self, other: Written) -> None:
+        self.pages += other.pages
+        self.files += other.files
+        self.findings.extend(other.findings)
 
 
 def build_site(
-    pages: Pages,
     config: ArchiveConfig,
+    rev: str,
     out: Path,
     *,
+    shard: Shard = WHOLE,
+    jobs: int = 1,
     on_progress: Callable[[], None] | None = None,
-) -> int:
-    """Write the site for ``pages`` into ``out``; the number of files written.
+) -> Written:
+    """Write the site at ``rev`` into ``out`` (only ``shard``'s papers and its part of the
+    aggregates' pieces, unless it is the whole); ``jobs`` processes share the work.
 
-    ``on_progress`` is called once per paper, when its page is written.
+    ``on_progress`` is called once per paper, when its folder is written (not with jobs).
     """
-    _prepare(out)
-    env = _environment(config)
-    tip = pages.snapshot.tip
-    common = {
-        "tip": {"sha": tip.sha, "date": utc(tip.committer_date)} if tip else None,
-        "dimension_labels": DIMENSION_LABELS,
-    }
-    blobs = sorted(_blobs(pages, config))
-    contents = dict(zip(blobs, stream_blobs(config.root, blobs), strict=True))
-    written = [_write(out / MARKER, MARKER_TEXT)]
-    for name in STATIC_FILES:
-        written.append(_write(out / "static" / name, (TEMPLATES / "static" / name).read_bytes()))
-    shared: dict[Path, bytes] = {}  # the policies: every page links to them, written once
-    source = _export_source(pages, config)
-    for paper, page in sorted(pages.pages.items()):
-        folder = out / "papers" / paper
-        exported = Paper(paper, pages.built.manifests[paper], pages.views[paper])
-        citation = Citation(
-            bibtex.entry_text(exported, source), dumps_bytes([csl.item(exported, source)]).decode()
-        )
-        written.append(_write(folder / "cite.bib", citation.bibtex))
-        written.append(_write(folder / "cite.json", citation.csl))
-        files = _record_files(pages, config, paper, contents)
-        for file in files:
-            written.append(_write(folder / file.label, _content(file, contents)))
-        links = {}
-        for path, blob in _artifact_blobs(pages, config, paper):
-            written.append(_write(folder / path, contents[blob]))
-            links[path] = quote(path)
-        policies = _policy_files(pages, config, paper, contents)
-        shared.update((out / p.label, _content(p, contents)) for p in policies)
-        html = env.get_template("paper.html").render(
-            common,
-            root="../../",
-            page=page,
-            files=[*files, *policies],
-            artifact_links=links,
-            citation=citation,
-            json_ld=_json_ld(jsonld.scholarly_article(exported, source)),
-        )
-        written.append(_write(folder / "index.html", html))
-        for event in page.timeline:
-            if event.record == page.id:
-                continue  # the publication itself: the paper's own page
-            notice = env.get_template("notice.html").render(
-                common,
-                root="../../../",
-                page=page,
-                notice=event,
-                record_href=quote(f"{event.record}.yaml"),
-                status_tone=STATUS_TONES.get(pages.built.manifests[paper]["status"], "neutral"),
-            )
-            written.append(_write(folder / "corrections" / f"{event.record}.html", notice))
-        if on_progress is not None:
-            on_progress()
-    written.extend(_write(path, content) for path, content in sorted(shared.items()))
-    downloads = _write_exports(source, out / "exports")
-    written.extend(out / "exports" / name for name in downloads)
-    index = env.get_template("index.html").render(
-        common,
-        root="",
-        papers=_index_entries(pages),
-        options=_options(pages),
-        downloads=downloads,
-    )
-    written.append(_write(out / "index.html", index))
-    timeline = env.get_template("timeline.html").render(common, root="", entries=_timeline(pages))
-    written.append(_write(out / "timeline.html", timeline))
-    return len(written)
-
-
-def _export_source(pages: Pages, config: ArchiveConfig) -> Source:
-    """The exports' view of the pages: the manifests and views already computed, and
-    the settings the built commit states."""
-    tip = pages.snapshot.tip
-    return Source(
-        config=settings_at(config, tip.sha) if tip else config,
-        snapshot=pages.snapshot,
-        contracts=None,
-        ids=None,
-        computed={p: (pages.built.manifests[p], pages.views[p]) for p in pages.pages},
-    )
-
-
-def _write_exports(source: Source, folder: Path) -> list[str]:
-    """Write each export the site ships into ``folder``, as it is made (a paper at a time,
-    where the format allows); the names written. One that lacks its settings is left out."""
-    if source.snapshot.tip is None:
-        return []
-    make_directory(folder)
-    written = []
-    for name, (file, needs) in EXPORTS.items():
-        if all(getattr(source.config, setting) for setting in needs):
-            write_atomic(folder / file, load_export(name).render(source), durable=False)
-            written.append(file)
+    prepare(out)
+    if jobs > 1:
+        return _in_processes(config, rev, out, shard, jobs)
+    if shard != WHOLE:
+        return _build_part(config, rev, out, shard, out / part_name(shard), on_progress)
+    with tempfile.TemporaryDirectory(prefix="synthledger-site-") as scratch:
+        pieces = Path(scratch) / "pieces.sqlite"
+        written = _build_part(config, rev, out, WHOLE, pieces, on_progress)
+        parts = Parts(pieces)
+        try:
+            written.files += _write_aggregates(config, parts, out)
+        finally:
+            parts.close()
     return written
 
 
-def _json_ld(document: dict[str, Any]) -> markupsafe.Markup:
-    """JSON-LD to embed in a script element: no ``<``, ``>`` or ``&`` that could end it."""
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
-    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(character, escape)
-    return markupsafe.Markup(text)  # escaped above for its one context, a script element
+def merge_site(config: ArchiveConfig, out: Path) -> Written:
+    """Write the aggregates into ``out`` from the parts every shard left there."""
+    prepare(out)
+    found = find_parts(out)
+    with tempfile.TemporaryDirectory(prefix="synthledger-site-") as scratch:
+        merged = Parts.create(Path(scratch) / "pieces.sqlite", _tip_of(found[0]))
+        try:
+            for path in found:
+                part = Parts(path)
+                try:
+                    merged.absorb(part)
+                finally:
+                    part.close()
+            written = Written(pages=merged.count())
+            written.files = _write_aggregates(config, merged, out)
+        finally:
+            merged.close()
+    for path in found:
+        path.unlink(missing_ok=True)
+    return written
 
 
-def _content(file: RecordFile, contents: dict[str, bytes]) -> bytes:
-    """A record's bytes as committed; the manifest's as computed."""
-    return contents[file.blob] if file.blob is not None else file.text.encode("utf-8")
+def _tip_of(part: Path) -> Commit | None:
+    parts = Parts(part)
+    try:
+        return parts.tip()
+    finally:
+        parts.close()
 
 
-def _environment(config: ArchiveConfig) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,  # every value on a page comes from a record someone else wrote
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+def _in_processes(config: ArchiveConfig, rev: str, out: Path, shard: Shard, jobs: int) -> Written:
+    """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
+    into this shard's part (or, for the whole archive, into the aggregates)."""
+    parts = shard.split(jobs)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [
+            pool.submit(_build_part, config, rev, out, part, out / part_name(part))
+            for part in parts
+        ]
+        written = Written()
+        for future in futures:
+            written.add(future.result())
+    if shard == WHOLE:
+        merged = merge_site(config, out)
+        written.files += merged.files
+        return written
+    mine = Parts.create(out / part_name(shard), _tip_of(out / part_name(parts[0])))
+    try:
+        for part in parts:
+            sub = Parts(out / part_name(part))
+            try:
+                mine.absorb(sub)
+            finally:
+                sub.close()
+            sub.path.unlink()
+    finally:
+        mine.close()
+    return written
+
+
+def _build_part(
+    config: ArchiveConfig,
+    rev: str,
+    out: Path,
+    shard: Shard,
+    pieces: Path,
+    on_progress: Callable[[], None] | None = None,
+) -> Written:
+    """Write the folders of ``shard``'s papers into ``out`` and their pieces into ``pieces``."""
+    written = Written()
+    with paused_cycle_collection(), open_build(config, rev) as build:  # records form no cycles
+        written.findings.extend(build.findings)
+        parts = Parts.create(pieces, build.tip)
+        try:
+            written.files += _write_frame(out)
+            context = _context(config, build)
+            policies = _policy_contents(config, build)
+            keep = None if shard == WHOLE else shard.holds
+            for batch in _batches(build.papers(keep), written.findings):
+                for paper in _rendered(batch, context, policies):
+                    written.files += _write_folder(out / "papers" / paper.id, paper, build.tip)
+                    ranks = [build.rank(event.commit) for event in paper.events]
+                    parts.add(paper, ranks)
+                    written.pages += 1
+                    if on_progress is not None:
+                        on_progress()
+        finally:
+            parts.close()
+    return written
+
+
+def _batches(papers: Iterable[BuiltPaper], findings: list[Finding]) -> Iterator[list[BuiltPaper]]:
+    """The papers with a manifest, a few at a time; every paper's findings into ``findings``."""
+    batch: list[BuiltPaper] = []
+    for paper in papers:
+        findings.extend(paper.findings)
+        if paper.manifest is None:
+            continue  # its synthesis cannot be used: its findings say why
+        batch.append(paper)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _rendered(
+    batch: list[BuiltPaper], context: Context, policies: dict[str, bytes]
+) -> Iterator[PaperFiles]:
+    pages = [page_of(paper, context) for paper in batch]
+    blobs = sorted(
+        {b for p, page in zip(batch, pages, strict=True) for b in blobs_of(p, page, context.config)}
     )
-    env.filters["href"] = lambda text: quote(str(text))
-    # A record's archive path as a link from its paper's page, which sits in the paper's folder.
-    env.filters["in_paper"] = lambda path, paper: quote(
-        str(path).removeprefix(f"{paper_folder(config, paper)}/")
+    contents = dict(zip(blobs, stream_blobs(context.config.root, blobs), strict=True))
+    contents.update(policies)
+    for paper, page in zip(batch, pages, strict=True):
+        yield render(paper, page, context, contents)
+
+
+def _context(config: ArchiveConfig, build: Build) -> Context:
+    tip = build.tip
+    settings = settings_at(config, tip.sha) if tip else config
+    source = Source(config=settings, snapshot=None, contracts=None, ids=None, built=tip)
+    defaults: dict[str, str] = {}
+    for entry in build.policies:
+        data = entry.document.data if entry.document else {}
+        default = data.get("default_tier")
+        if isinstance(default, dict) and isinstance(data.get("id"), str):
+            defaults[data["id"]] = str(default.get("id"))
+    return Context(config, source, environment(config), defaults, _exported(source))
+
+
+def _exported(source: Source) -> tuple[str, ...]:
+    """The exports the site ships: those whose settings the built commit states."""
+    if source.built is None:
+        return ()
+    return tuple(
+        name
+        for name, (_, needs) in EXPORTS.items()
+        if all(getattr(source.config, setting) for setting in needs)
     )
-    return env
 
 
-def _prepare(out: Path) -> None:
+def _policy_contents(config: ArchiveConfig, build: Build) -> dict[str, bytes]:
+    blobs = sorted({entry.blob for entry in build.policies})
+    return dict(zip(blobs, stream_blobs(config.root, blobs), strict=True))
+
+
+# The aggregates.
+
+
+def _write_aggregates(config: ArchiveConfig, parts: Parts, out: Path) -> int:
+    """index.html, timeline.html, policy/ and exports/ from the pieces; what is left of
+    papers no longer in the archive is removed. The number of files written."""
+    env = environment(config)
+    tip = parts.tip()
+    frame = common(tip)
+    written = 0
+    policies = dict(parts.shared())
+    written += _write_files(
+        out / "policy", {k.removeprefix("policy/"): v for k, v in policies.items()}
+    )
+    downloads = _write_exports(config, parts, tip, out / "exports")
+    written += len(downloads)
+    options = {
+        "status": _statuses(parts.options("status")),
+        "tier": sorted(parts.options("tier")),
+        "gate": sorted(parts.options("gate")),
+        "level": list(Level),
+    }
+    index = env.get_template("index.html").generate(
+        frame,
+        root="",
+        count=parts.count(),
+        entries=_markup(parts.entries()),
+        options=options,
+        downloads=downloads,
+    )
+    write_atomic(out / "index.html", _encoded(index), durable=False)
+    timeline = env.get_template("timeline.html").generate(
+        frame, root="", entries=_markup(parts.events())
+    )
+    write_atomic(out / "timeline.html", _encoded(timeline), durable=False)
+    written += 2
+    _remove_stale(out, set(parts.papers()))
+    return written
+
+
+def _statuses(found: set[str]) -> list[str]:
+    return [s for s in STATUS_ORDER if s in found] + sorted(found - set(STATUS_ORDER))
+
+
+def _markup(entries: Iterator[str]) -> Iterator[markupsafe.Markup]:
+    for entry in entries:
+        yield markupsafe.Markup(entry)  # rendered, escaped, by the same environment
+
+
+def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
+def _write_exports(
+    config: ArchiveConfig, parts: Parts, tip: Commit | None, folder: Path
+) -> list[str]:
+    """Write each export the site ships into ``folder`` from its pieces; the names written."""
+    if tip is None:
+        _write_files(folder, {})
+        return []
+    source = Source(
+        config=settings_at(config, tip.sha), snapshot=None, contracts=None, ids=None, built=tip
+    )
+    make_directory(folder)
+    written = []
+    for name in _exported(source):
+        file = EXPORTS[name][0]
+        chunks = load_pieced(name).assemble(source, parts.pieces(name))
+        write_atomic(folder / file, chunks, durable=False)
+        written.append(file)
+    _remove_others(folder, set(written))
+    return written
+
+
+# Files and folders.
+
+
+def prepare(out: Path) -> None:
+    """Check that ``out`` is new, empty or a site this command built (which it may replace)."""
     if out.exists() and not out.is_dir():
         raise SynthledgerError(f"{out} is not a directory: choose another --out")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / MARKER).is_file():
-            raise SynthledgerError(
-                f"{out} is not empty and holds no site built by synthledger: "
-                "choose an empty or new --out directory"
-            )
-        # A previous build: clear it, so that nothing of a paper that is gone lingers.
-        for child in out.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SynthledgerError(
+            f"{out} is not empty and holds no site built by synthledger: "
+            "choose an empty or new --out directory"
+        )
     make_directory(out)
 
 
-def _write(path: Path, content: str | bytes) -> Path:
-    """Write one file of the site, whole or not at all (a rebuild gives it again: no fsync)."""
-    make_directory(path.parent)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    write_atomic(path, data, durable=False)
-    return path
+def _write_frame(out: Path) -> int:
+    """The marker and the static files every page loads."""
+    write_if_changed(out / MARKER, MARKER_TEXT.encode())
+    static = {name: (TEMPLATES / "static" / name).read_bytes() for name in STATIC_FILES}
+    return 1 + _write_files(out / "static", static)
 
 
-def _paper_prefix(config: ArchiveConfig, paper: str) -> str:
-    return f"{paper_folder(config, paper)}/"
+def _write_folder(folder: Path, paper: PaperFiles, tip: Commit | None) -> int:
+    """The paper's folder, holding exactly its files."""
+    assert tip is not None
+    files = dict(paper.files)
+    for name in paper.pages:
+        files[name] = fill_in(files[name], tip)
+    return _write_files(folder, files)
 
 
-def _inputs(pages: Pages, paper: str) -> list[dict[str, str]]:
-    inputs: list[dict[str, str]] = pages.built.manifests[paper]["inputs"]
-    return inputs
+def _write_files(folder: Path, files: dict[str, bytes]) -> int:
+    """Give ``folder`` exactly ``files`` (path inside it -> bytes): what an earlier build
+    left there and is not among them is removed, and an unchanged file is left alone."""
+    existed = folder.is_dir()
+    if existed:
+        _remove_others(folder, set(files))
+    elif folder.exists() or folder.is_symlink():
+        folder.unlink()
+    made: set[Path] = set()
+    for name, content in files.items():
+        path = folder / name
+        if path.parent not in made:
+            make_directory(path.parent)
+            made.add(path.parent)
+        if existed:
+            write_if_changed(path, content)
+        else:
+            write_atomic(path, content, durable=False)
+    return len(files)
 
 
-def _blobs(pages: Pages, config: ArchiveConfig) -> set[str]:
-    """Every blob the site copies: the records each manifest rests on, and their artifacts."""
-    blobs = {i["blob"] for paper in pages.pages for i in _inputs(pages, paper)}
-    for paper in pages.pages:
-        blobs.update(blob for _, blob in _artifact_blobs(pages, config, paper))
-    return blobs
+def _remove_others(folder: Path, keep: set[str]) -> None:
+    """Remove every file below ``folder`` whose path inside it is not in ``keep``."""
+    for top, dirs, names in os.walk(folder, topdown=False):
+        here = Path(top)
+        for name in names:
+            path = here / name
+            if path.relative_to(folder).as_posix() not in keep:
+                path.unlink()
+        for name in dirs:
+            path = here / name
+            if path.is_symlink():
+                path.unlink()
+            elif not any(path.iterdir()):
+                path.rmdir()
 
 
-def _record_files(
-    pages: Pages, config: ArchiveConfig, paper: str, contents: dict[str, bytes]
-) -> list[RecordFile]:
-    prefix = _paper_prefix(config, paper)
-    files = []
-    for entry in _inputs(pages, paper):
-        if not entry["path"].startswith(prefix):
-            continue  # the policy: shared by every paper, written once (see _policy_files)
-        label = entry["path"][len(prefix) :]
-        text = contents[entry["blob"]].decode("utf-8", errors="replace")
-        what = "synthesis" if label == "synthesis.yaml" else label.split("/", 1)[0][:-1]
-        files.append(RecordFile(label, quote(label), what, entry["commit"], entry["blob"], text))
-    # The same bytes ``synthledger manifest`` writes for this paper.
-    manifest = dumps(pages.built.manifests[paper])
-    files.append(RecordFile("manifest.json", "manifest.json", "manifest", None, None, manifest))
-    return files
+def _remove_stale(out: Path, papers: set[str]) -> None:
+    """Remove what an earlier build left that this one does not hold: papers no longer
+    in the archive, and anything else at the top of the folder."""
+    for child in out.iterdir():
+        if child.name not in TOP:
+            _remove(child)
+    folder = out / "papers"
+    if folder.is_dir():
+        for child in folder.iterdir():
+            if child.name not in papers or not child.is_dir() or child.is_symlink():
+                _remove(child)
 
 
-def _artifact_blobs(pages: Pages, config: ArchiveConfig, paper: str) -> list[tuple[str, str]]:
-    """(path in the paper's folder, blob) of each artifact the current view pins."""
-    found = []
-    for artifact in pages.pages[paper].artifacts:
-        path = PurePosixPath(artifact.path)
-        # Never write outside the paper's folder, whatever a record says.
-        if path.is_absolute() or any(part in ("", ".", "..") for part in path.parts):
-            continue
-        blob = pages.snapshot.history.blob_at_head(_paper_prefix(config, paper) + artifact.path)
-        if blob is not None:
-            found.append((artifact.path, blob))
-    return found
-
-
-def _policy_files(
-    pages: Pages, config: ArchiveConfig, paper: str, contents: dict[str, bytes]
-) -> list[RecordFile]:
-    """The policy a paper's manifest applied, as a link from its page to ``policy/``."""
-    policy_dir = f"{config.records_dir.strip('/')}/policy/"
-    return [
-        RecordFile(
-            f"policy/{name}",
-            f"../../policy/{quote(name)}",
-            "policy",
-            entry["commit"],
-            entry["blob"],
-            contents[entry["blob"]].decode("utf-8", errors="replace"),
-        )
-        for entry in _inputs(pages, paper)
-        if entry["path"].startswith(policy_dir) and (name := entry["path"][len(policy_dir) :])
-    ]
-
-
-def _index_entries(pages: Pages) -> list[dict[str, Any]]:
-    return [
-        {
-            "page": page,
-            "href": f"papers/{quote(paper)}/index.html",
-            "manifest": pages.built.manifests[paper],
-            "search": f"{page.title} {paper} {page.byline}".lower(),
-        }
-        for paper, page in sorted(pages.pages.items())
-    ]
-
-
-def _options(pages: Pages) -> dict[str, list[str]]:
-    """The values each filter offers: those some paper has, in a stable order."""
-
-    def values(key: str) -> set[str]:
-        return {b.value for page in pages.pages.values() for b in page.badges if b.key == key}
-
-    statuses = values("status")
-    return {
-        "status": [s for s in STATUS_ORDER if s in statuses] + sorted(statuses - set(STATUS_ORDER)),
-        "tier": sorted(values("tier")),
-        "gate": sorted(values("gate")),
-        "level": list(LEVELS),
-    }
-
-
-def _timeline(pages: Pages) -> list[TimelineEntry]:
-    """Every paper's events, in the order their commits entered the first-parent line."""
-    order = {commit.sha: n for n, commit in enumerate(pages.snapshot.history.commits)}
-    entries = [
-        TimelineEntry(event, paper, page.title, f"papers/{quote(paper)}/index.html")
-        for paper, page in pages.pages.items()
-        for event in page.timeline
-    ]
-    entries.sort(key=lambda e: (order.get(e.event.commit, -1), e.event.path))
-    return entries
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()

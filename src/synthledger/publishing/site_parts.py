@@ -1,0 +1,183 @@
+"""The pieces of the site's aggregates, kept on disk while the papers are built.
+
+index.html, timeline.html and exports/ list every paper. A build keeps only
+each paper's small pieces of them (its index entry, its timeline events, its
+piece of each export), in an SQLite file, and streams them back in order
+when the aggregates are written: memory does not grow with the archive.
+A shard of a split build leaves its part (``site.shard-K-of-N.sqlite``) in its
+folder; merging the parts of all N shards gives the pieces of one build. Ids
+and paths are stored as UTF-8 bytes (surrogate escapes for what is not
+UTF-8), whose byte order is the code point order the papers are sorted in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+from synthledger.deriving.shard import Shard
+from synthledger.errors import SynthledgerError
+from synthledger.ledger.history import Commit
+from synthledger.publishing.paper_files import PaperFiles
+
+PART = re.compile(r"site\.shard-(\d+)-of-(\d+)\.sqlite")
+SCHEMA = """
+CREATE TABLE build (tip TEXT);  -- the built commit, as JSON (null: none yet)
+CREATE TABLE papers (id BLOB PRIMARY KEY, entry TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE options (filter TEXT, value TEXT, PRIMARY KEY (filter, value)) WITHOUT ROWID;
+CREATE TABLE events (rank INTEGER, path BLOB, paper BLOB, seq INTEGER, entry TEXT NOT NULL);
+CREATE TABLE exports (format TEXT, paper BLOB, piece BLOB NOT NULL, PRIMARY KEY (format, paper))
+    WITHOUT ROWID;
+CREATE TABLE shared (path TEXT PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID;
+"""
+TABLES = ("papers", "options", "events", "exports", "shared")
+
+
+def part_name(shard: Shard) -> str:
+    return f"site.shard-{shard.number}-of-{shard.count}.sqlite"
+
+
+def _key(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+class Parts:
+    """The pieces of one build (or of one shard), in the SQLite file ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        """The pieces in ``path``, an existing file (see :meth:`create`)."""
+        if not path.is_file():
+            raise SynthledgerError(f"{path}: no such part of a site build")
+        self.path = path
+        # Derived data a rebuild gives again: no journal, no waiting for the disk.
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("BEGIN")
+
+    @classmethod
+    def create(cls, path: Path, tip: Commit | None) -> Parts:
+        """A new, empty file of the pieces of a build of ``tip``, replacing any in ``path``."""
+        path.unlink(missing_ok=True)
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.executescript(SCHEMA)
+            db.execute(
+                "INSERT INTO build VALUES (?)",
+                (orjson.dumps(None if tip is None else list(tip)).decode(),),
+            )
+            db.commit()
+        return cls(path)
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    def tip(self) -> Commit | None:
+        """The commit the pieces were built at."""
+        try:
+            (tip,) = self.db.execute("SELECT tip FROM build").fetchone()
+            fields = orjson.loads(tip)
+            return (
+                None if fields is None else Commit._make([fields[0], tuple(fields[1]), *fields[2:]])
+            )
+        except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
+            raise SynthledgerError(f"{self.path} is not a part of a site build: {exc}") from exc
+
+    def add(self, paper: PaperFiles, ranks: list[int]) -> None:
+        """``paper``'s pieces; ``ranks`` places each of its events on the first-parent line."""
+        key = _key(paper.id)
+        self.db.execute("INSERT INTO papers VALUES (?, ?)", (key, paper.entry))
+        self.db.executemany("INSERT OR IGNORE INTO options VALUES (?, ?)", paper.options)
+        self.db.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            [
+                (rank, _key(event.path), key, seq, event.entry)
+                for seq, (event, rank) in enumerate(zip(paper.events, ranks, strict=True))
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO exports VALUES (?, ?, ?)",
+            [(name, key, piece) for name, piece in paper.exports.items()],
+        )
+        self.db.executemany("INSERT OR IGNORE INTO shared VALUES (?, ?)", paper.policies.items())
+
+    def absorb(self, part: Parts) -> None:
+        """Take in the pieces of another shard's part, built at the same commit."""
+        if part.tip() != self.tip():
+            raise SynthledgerError(
+                f"{part.path} was built at another commit than {self.path.name}: "
+                "build every shard at one rev"
+            )
+        part.db.commit()
+        self.db.execute("ATTACH DATABASE ? AS part", (str(part.path),))
+        try:
+            for table in TABLES:
+                ignore = " OR IGNORE" if table in ("options", "shared") else ""
+                self.db.execute(f"INSERT{ignore} INTO {table} SELECT * FROM part.{table}")
+        except sqlite3.IntegrityError:
+            raise SynthledgerError(
+                f"{part.path}: a paper is in two parts: were the shards built with the same N?"
+            ) from None
+        finally:
+            self.db.commit()
+            self.db.execute("DETACH DATABASE part")
+            self.db.execute("BEGIN")
+
+    def count(self) -> int:
+        (count,) = self.db.execute("SELECT count(*) FROM papers").fetchone()
+        return int(count)
+
+    def papers(self) -> Iterator[str]:
+        for (key,) in self.db.execute("SELECT id FROM papers ORDER BY id"):
+            yield bytes(key).decode("utf-8", "surrogateescape")
+
+    def entries(self) -> Iterator[str]:
+        for (entry,) in self.db.execute("SELECT entry FROM papers ORDER BY id"):
+            yield str(entry)
+
+    def options(self, name: str) -> set[str]:
+        rows = self.db.execute("SELECT value FROM options WHERE filter = ?", (name,))
+        return {str(value) for (value,) in rows}
+
+    def events(self) -> Iterator[str]:
+        """Every event, in the order its commit entered the first-parent line."""
+        rows = self.db.execute("SELECT entry FROM events ORDER BY rank, path, paper, seq")
+        for (entry,) in rows:
+            yield str(entry)
+
+    def pieces(self, name: str) -> Iterator[bytes]:
+        rows = self.db.execute("SELECT piece FROM exports WHERE format = ? ORDER BY paper", (name,))
+        for (piece,) in rows:
+            yield bytes(piece)
+
+    def shared(self) -> Iterator[tuple[str, bytes]]:
+        for path, content in self.db.execute("SELECT path, content FROM shared ORDER BY path"):
+            yield str(path), bytes(content)
+
+
+def find_parts(out: Path) -> list[Path]:
+    """The parts of one split build in ``out``, each once: an error if any is missing."""
+    parts: dict[tuple[int, int], Path] = {}
+    for file in sorted(out.glob("site.shard-*-of-*.sqlite")):
+        match = PART.fullmatch(file.name)
+        if match:
+            parts[(int(match[1]), int(match[2]))] = file
+    counts = {count for _, count in parts}
+    if not parts or len(counts) != 1:
+        found = ", ".join(p.name for p in parts.values()) or "none"
+        raise SynthledgerError(
+            f"{out}: the parts of one split site build are needed to merge (found: {found}); "
+            "build every shard into it first, with the same N"
+        )
+    (count,) = counts
+    missing = [str(k) for k in range(1, count + 1) if (k, count) not in parts]
+    if missing:
+        raise SynthledgerError(
+            f"{out}: shards {', '.join(missing)} of {count} are missing: build them into it first"
+        )
+    return [parts[(k, count)] for k in range(1, count + 1)]

@@ -1,10 +1,15 @@
 """A large archive with a realistic history, built by ``git fast-import`` in a minute or two.
 
 Every paper is a copy of the example paper 482203de28464b46 (its synthesis,
-three artifacts and a verification record), under a new id, added in one
-commit; each such commit is followed by one unrelated commit (a notes file),
-as in a repository that holds more than the archive. The last commit adds
-one more paper alone: ``HEAD~1..HEAD`` is a one-paper pull request.
+three artifacts and a verification record), under a new id. In the ``full``
+history each paper is added in its own commit, and each such commit is
+followed by one unrelated commit (a notes file), as in a repository that
+holds more than the archive. In the ``batched`` history the papers are added
+``BATCH`` a commit, each batch followed by an unrelated commit: a flat folder
+of 100,000 papers makes every commit write a tree as large as the folder, so
+the full history would hash about 180 GB of trees, the batched one about 0.2 GB.
+Either way the last commit adds one more paper alone (``HEAD~1..HEAD`` is a
+one-paper pull request) and the tip tree is the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ POLICY_IN_FORCE = 1_793_527_200
 SEED = 20260610  # fixed: the same count gives the same archive, byte for byte
 START = 1_767_225_600  # 2026-01-01T00:00:00Z: after the policy's effective date
 LAYOUTS = ("flat", "sharded")
+HISTORIES = ("full", "batched")
+BATCH = 1000  # papers a commit in the batched history
 
 
 def paper_id(index: int) -> str:
@@ -59,6 +66,9 @@ class Built:
     commits: int
     pull_request_paper: str  # the paper HEAD adds
     pull_request_folder: str
+    # Defaults for the notes of archives built before these fields were recorded.
+    layout: str = "flat"
+    history: str = "full"
 
 
 class _Stream:
@@ -98,11 +108,20 @@ class _Stream:
         return mark
 
 
-def build(root: Path, papers: int, layout: str = "flat", example: str = EXAMPLE) -> Built:
+def build(
+    root: Path,
+    papers: int,
+    layout: str = "flat",
+    example: str = EXAMPLE,
+    history: str = "full",
+    batch: int = BATCH,
+) -> Built:
     """An archive at ``root`` (absent or empty) with ``papers`` papers (the last one is HEAD),
     copies of ``example``; the DOI-grade one's archive is dated after the policy took effect."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
+    if history not in HISTORIES:
+        raise ValueError(f"history must be one of {HISTORIES}, not {history!r}")
     example_dir = REPO / "records" / "papers" / example
     synthesis = (example_dir / "synthesis.yaml").read_text(encoding="utf-8")
     verifications = sorted((example_dir / "verifications").glob("*.yaml"))
@@ -122,7 +141,7 @@ def build(root: Path, papers: int, layout: str = "flat", example: str = EXAMPLE)
     tip = stream.commit(None, first, "The archive opens")
     shared = [(f"artifacts/{p.name}", stream.blob(p.read_bytes())) for p in artifacts]
 
-    def add_paper(index: int, parent: str) -> tuple[str, str, str]:
+    def paper_files(index: int) -> tuple[str, str, list[tuple[str, str]]]:
         paper = paper_id(index)
         folder = paper_folder(paper, layout)
         own = [
@@ -135,22 +154,31 @@ def build(root: Path, papers: int, layout: str = "flat", example: str = EXAMPLE)
                 for v in verifications
             ),
         ]
-        files = [(f"{folder}/{name}", blob) for name, blob in [*own, *shared]]
-        return paper, folder, stream.commit(parent, files, f"Add paper {paper}")
+        return paper, folder, [(f"{folder}/{name}", blob) for name, blob in [*own, *shared]]
 
     def unrelated(n: int, parent: str) -> str:
+        # The notes file ends holding the last index in both histories: the same tip tree.
         return stream.commit(parent, [("notes/log.txt", stream.blob(b"%d\n" % n))], f"Notes {n}")
 
-    for index in range(papers - 1):
-        _, _, tip = add_paper(index, tip)
-        tip = unrelated(index, tip)
-    paper, folder, tip = add_paper(papers - 1, tip)
+    step = 1 if history == "full" else batch
+    for first_index in range(0, papers - 1, step):
+        indices = range(first_index, min(first_index + step, papers - 1))
+        files = [f for index in indices for f in paper_files(index)[2]]
+        message = (
+            f"Add paper {paper_id(first_index)}"
+            if len(indices) == 1
+            else f"Add papers {indices[0]}-{indices[-1]}"
+        )
+        tip = stream.commit(tip, files, message)
+        tip = unrelated(indices[-1], tip)
+    paper, folder, files = paper_files(papers - 1)
+    tip = stream.commit(tip, files, f"Add paper {paper}")
     process.stdin.write(b"done\n")
     process.stdin.close()
     if process.wait() != 0:
         raise RuntimeError("git fast-import failed")
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
-    return Built(root, papers, stream.commits, paper, folder)
+    return Built(root, papers, stream.commits, paper, folder, layout, history)
 
 
 def _sorted(directory: Path) -> list[Path]:

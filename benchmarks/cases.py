@@ -3,11 +3,12 @@ command for the same work, on a built archive."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.archive import DOI_GRADE_EXAMPLE, EXAMPLE, Built
+from benchmarks.archive import DOI_GRADE_EXAMPLE, EXAMPLE, Built, paper_folder, paper_id
 
 Command = list[str | Path]
 
@@ -36,7 +37,7 @@ class Case:
     name: str
     what: str
     command: Callable[[Path, Built, Path], Command]  # (synthledger, archive, scratch dir)
-    floor: Callable[[Built], Command]
+    floor: Callable[[Built, Path], Command]  # (archive, scratch dir)
     target: Target
     # Run once before timing (e.g. a build at HEAD~1 that fills the cache); not timed.
     prepare: Callable[[Path, Built, Path], Command] | None = None
@@ -44,16 +45,36 @@ class Case:
     example: str = EXAMPLE  # the paper the archive's papers are copies of
 
 
-def _git_log(_: Built) -> Command:
+def _git_log(_: Built, __: Path) -> Command:
     return ["git", "log", "--first-parent", "--name-status"]
 
 
-def _git_diff_range(_: Built) -> Command:
+def _git_diff_range(_: Built, __: Path) -> Command:
     return ["git", "diff", "--raw", "HEAD~1", "HEAD"]
 
 
 def _synthesis(built: Built) -> str:
     return f"{built.pull_request_folder}/synthesis.yaml"
+
+
+COMMIT_SCRIPT = Path(__file__).resolve().parent / "commit.py"
+
+
+def _prepare_commit(_: Path, built: Built, scratch: Path) -> Command:
+    # A folder the archive does not hold (ids go up to papers - 1), beside the others.
+    new_folder = paper_folder(paper_id(built.papers), built.layout)
+    return [
+        sys.executable,
+        COMMIT_SCRIPT,
+        "prepare",
+        scratch,
+        built.pull_request_folder,
+        new_folder,
+    ]
+
+
+def _commit(kind: str, scratch: Path) -> Command:
+    return [sys.executable, COMMIT_SCRIPT, "commit", scratch, kind]
 
 
 CASES: tuple[Case, ...] = (
@@ -75,8 +96,32 @@ CASES: tuple[Case, ...] = (
         "validate-file",
         "validate FILE (the pre-commit hook)",
         lambda tool, built, _: [tool, "validate", _synthesis(built), "--root", built.root],
-        lambda built: ["git", "hash-object", _synthesis(built)],
+        lambda built, _: ["git", "hash-object", _synthesis(built)],
         Target(seconds=0.3),
+    ),
+    # What a flat folder costs per commit, each beside the same work on a commit or a
+    # walk that does not look inside records/papers/.
+    Case(
+        "commit-paper",
+        "a commit adding one paper folder (update-index, write-tree, commit-tree)",
+        lambda _, __, scratch: _commit("paper", scratch),
+        lambda _, scratch: _commit("notes", scratch),  # the same for notes/log.txt
+        Target(),
+        prepare=_prepare_commit,
+    ),
+    Case(
+        "log-paper",
+        "git log --oneline -- FOLDER (one paper's history)",
+        lambda _, built, __: ["git", "log", "--oneline", "--", built.pull_request_folder],
+        lambda _, __: ["git", "log", "--oneline"],  # the same walk, no tree read
+        Target(),
+    ),
+    Case(
+        "diff-stat",
+        "git diff --stat HEAD~1 HEAD (the pull request's diff)",
+        lambda _, __, ___: ["git", "diff", "--stat", "HEAD~1", "HEAD"],
+        lambda _, __: ["git", "diff", "--stat", "HEAD~2", "HEAD~1"],  # the notes commit's
+        Target(),
     ),
     Case(
         "manifest-all",

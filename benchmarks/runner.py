@@ -3,10 +3,17 @@
 Usage (from the repository root, with the development environment installed):
 
     .venv/bin/python scripts/benchmark.py [--papers N ...] [--layout flat|sharded ...]
-                                          [--case NAME ...] [--repeat K] [--work DIR] [--json]
+                                          [--history full|batched] [--case NAME ...]
+                                          [--repeat K] [--work DIR] [--json]
 
 Archives are built once into --work (default /tmp/synthledger-benchmark) and
-reused by later runs with the same size and layout. A figure is the best of K
+reused by later runs with the same size, layout and history
+(archive-<layout>-<papers>[-batched]). The full history adds one paper a
+commit; the batched one adds 1,000 a commit, the same tip tree, and
+``HEAD~1..HEAD`` adds one paper in both: it makes a flat 100,000-paper
+archive buildable in minutes, for the cases that read the tip or the pull
+request (a history walk reads far fewer commits). For each archive the
+trees its last commit wrote are listed with their sizes. A figure is the best of K
 runs (default 3) and the largest peak memory of them; its floor is the best of
 K runs of git's own command for the same work, and the ratio is figure /
 floor. The machine's load is printed with the figures: on a shared machine,
@@ -27,7 +34,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.archive import EXAMPLE, LAYOUTS, Built, build
+from benchmarks import trees
+from benchmarks.archive import EXAMPLE, HISTORIES, LAYOUTS, Built, build
 from benchmarks.cases import CASES, Case
 from benchmarks.measure import BenchmarkError, Figure, best, load, measure
 
@@ -41,6 +49,7 @@ class Row:
     what: str
     papers: int
     layout: str
+    history: str
     seconds: float
     peak_mb: float
     floor_seconds: float
@@ -56,18 +65,29 @@ def progress(message: str) -> None:
     print(f"[benchmark] {message}", file=sys.stderr, flush=True)
 
 
-def archive(work: Path, papers: int, layout: str, example: str = EXAMPLE) -> Built:
-    # The example's own archive keeps its name: later runs reuse what earlier ones built.
-    suffix = "" if example == EXAMPLE else f"-{example}"
-    root = work / f"archive-{layout}-{papers}{suffix}"
+def archive_root(
+    work: Path, papers: int, layout: str, example: str = EXAMPLE, history: str = "full"
+) -> Path:
+    # The full history of the example keeps its name: later runs reuse what earlier ones built.
+    suffix = "" if history == "full" else f"-{history}"
+    suffix += "" if example == EXAMPLE else f"-{example}"
+    return work / f"archive-{layout}-{papers}{suffix}"
+
+
+def archive(
+    work: Path, papers: int, layout: str, example: str = EXAMPLE, history: str = "full"
+) -> Built:
+    root = archive_root(work, papers, layout, example, history)
     note = root / ".git" / BUILT_NOTE
     if note.is_file():
         fields = json.loads(note.read_text(encoding="utf-8"))
-        return Built(**{**fields, "root": Path(fields["root"])})
+        # Notes written before layout and history were recorded: the folder's name says them.
+        given = {"layout": layout, "history": history}
+        return Built(**{**given, **fields, "root": Path(fields["root"])})
     if root.exists():
         shutil.rmtree(root)  # an interrupted build
-    progress(f"building {papers:,} papers ({layout}) in {root} with git fast-import")
-    built = build(root, papers, layout, example)
+    progress(f"building {papers:,} papers ({layout}, {history}) in {root} with git fast-import")
+    built = build(root, papers, layout, example, history)
     note.write_text(json.dumps({**asdict(built), "root": str(root)}), encoding="utf-8")
     return built
 
@@ -82,7 +102,7 @@ def run_case(case: Case, built: Built, layout: str, tool: Path, work: Path, repe
         if case.prepare is not None:
             measure(case.prepare(tool, built, scratch), built.root, accept=case.accept)
         figures.append(measure(case.command(tool, built, scratch), built.root, accept=case.accept))
-        floors.append(measure(case.floor(built), built.root))
+        floors.append(measure(case.floor(built, scratch), built.root))
         progress(
             f"{case.name} at {built.papers:,} ({layout}), run {attempt + 1}/{repeat}: "
             f"{figures[-1].seconds:.2f} s, {figures[-1].peak_mb:.0f} MB; "
@@ -96,6 +116,7 @@ def run_case(case: Case, built: Built, layout: str, tool: Path, work: Path, repe
         case.what,
         built.papers,
         layout,
+        built.history,
         figure.seconds,
         figure.peak_mb,
         floor.seconds,
@@ -122,6 +143,7 @@ def table(rows: Sequence[Row]) -> list[str]:
         "case",
         "papers",
         "layout",
+        "history",
         "time",
         "peak",
         "floor",
@@ -137,6 +159,7 @@ def table(rows: Sequence[Row]) -> list[str]:
                 row.case,
                 f"{row.papers:,}",
                 row.layout,
+                row.history,
                 f"{row.seconds:.2f} s",
                 f"{row.peak_mb:.0f} MB",
                 f"{row.floor_seconds:.2f} s",
@@ -181,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="paper folders, repeatable (default: flat)",
     )
     parser.add_argument(
+        "--history",
+        choices=HISTORIES,
+        default="full",
+        help="one paper a commit (full, the default) or 1,000 (batched: a flat 100,000 in minutes)",
+    )
+    parser.add_argument(
         "--case",
         action="append",
         choices=[case.name for case in CASES],
@@ -197,28 +226,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = [case for case in CASES if not args.case or case.name in args.case]
     tool = Path(sys.executable).parent / "synthledger"  # the venv's bin/, not resolved
     rows: list[Row] = []
+    written: dict[str, list[trees.Tree]] = {}  # by archive folder
+    work = args.work.resolve()
     try:
         if not tool.is_file():
             raise BenchmarkError(f"{tool} not found: install the project (pip install -e .)")
         for papers in args.papers or [10_000]:
             for layout in args.layout or ["flat"]:
                 for case in cases:
-                    built = archive(args.work.resolve(), papers, layout, case.example)
-                    rows.append(
-                        run_case(case, built, layout, tool, args.work.resolve(), args.repeat)
-                    )
+                    built = archive(work, papers, layout, case.example, args.history)
+                    if built.root.name not in written:
+                        written[built.root.name] = trees.written(
+                            built.root, built.pull_request_folder
+                        )
+                    rows.append(run_case(case, built, layout, tool, work, args.repeat))
     except BenchmarkError as exc:
         print(f"benchmark: error: {exc}", file=sys.stderr)
         return 2
     env = environment()
     if args.json:
-        json.dump({"environment": env, "rows": [asdict(r) for r in rows]}, sys.stdout, indent=2)
+        shown = {name: [t._asdict() for t in listed] for name, listed in written.items()}
+        document = {"environment": env, "rows": [asdict(r) for r in rows], "trees": shown}
+        json.dump(document, sys.stdout, indent=2)
         print()
     else:
         print(f"synthledger at {env['commit']}, Python {env['python']}, best of {args.repeat}")
         print("\n".join(table(rows)))
         for row in rows:
             print(
-                f"  {row.case} {row.papers:,} {row.layout}: {row.load_before} -> {row.load_after}"
+                f"  {row.case} {row.papers:,} {row.layout} {row.history}: "
+                f"{row.load_before} -> {row.load_after}"
             )
+        for name, listed in written.items():
+            total = sum(tree.size for tree in listed)
+            print(f"trees the last commit wrote in {name}: {total:,} bytes")
+            for tree in listed:
+                print(f"  {tree.path or '(root)'}: {tree.entries:,} entries, {tree.size:,} bytes")
     return 0 if all(row.passed for row in rows) else 1

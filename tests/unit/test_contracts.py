@@ -338,6 +338,22 @@ def test_first_error_names_the_first_problem_of_data() -> None:
             id="not a JSON Schema",
         ),
         pytest.param(
+            '{"$id": "https://schemas.synthledger.org/extra-v1.json", "pattern": "(?<n>x)"}',
+            1,
+            1,
+            "not a valid JSON Schema 2020-12: '(?<n>x)' is not a 'regex'",
+            # An ECMA-262 regex (jsonschema-rs's own dialect) that Python's re refuses.
+            id="a pattern that is no Python regex",
+        ),
+        pytest.param(
+            # Valid draft 7 ("items" as a list), which is not what a contract is.
+            '{"$schema": "http://json-schema.org/draft-07/schema#", "items": [{}]}',
+            1,
+            1,
+            "not a valid JSON Schema 2020-12: [{}] is not of type 'object', 'boolean'",
+            id="checked as 2020-12 whatever $schema says",
+        ),
+        pytest.param(
             '{"$id": "https://schemas.synthledger.org/other-v1.json"}',
             1,
             1,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from synthledger.config import ArchiveConfig
@@ -165,6 +165,22 @@ def paper_dirs(config: ArchiveConfig) -> list[str]:
         for paper in _folders(papers / bucket)
         if paper[:SHARD_WIDTH] == bucket
     )
+
+
+# Up to this many papers, the folders equal to theirs ignoring case are looked for
+# where they could be (papers_like); more list every paper folder once (paper_dirs).
+FEW_PAPERS = 8
+
+
+def papers_alike(config: ArchiveConfig, papers: Collection[str]) -> dict[str, list[str]]:
+    """Each of ``papers`` -> the paper folders whose names equal it ignoring case, sorted.
+    A flat folder is listed once whatever the number: each paper's look would list it."""
+    if len(papers) <= FEW_PAPERS and config.paper_folders == "sharded":
+        return {paper: papers_like(config, paper) for paper in papers}
+    by_casefold: dict[str, list[str]] = {}
+    for name in paper_dirs(config):
+        by_casefold.setdefault(name.casefold(), []).append(name)
+    return {paper: by_casefold.get(paper.casefold(), []) for paper in papers}
 
 
 def papers_like(config: ArchiveConfig, paper: str) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from synthledger.config import ArchiveConfig
-from synthledger.layout import FileKind, classify, paper_dirs, paper_folder
+from synthledger.layout import FileKind, classify, paper_folder, papers_alike
 from synthledger.ledger.git import resolve_commit, resolve_head
 from synthledger.ledger.history import changed_paths
 
@@ -39,12 +39,9 @@ def range_scope(config: ArchiveConfig, base: str, head: str = "HEAD") -> Scope:
     files = [classify(path, config) for path in changed]
     if any(f.kind in (FileKind.POLICY, FileKind.CONTRACT) for f in files):
         return Scope(changed, (), (), whole=True)
-    papers = sorted({f.paper for f in files if f.paper is not None})
-    if papers:
-        by_casefold: dict[str, list[str]] = {}
-        for name in paper_dirs(config):
-            by_casefold.setdefault(name.casefold(), []).append(name)
-        papers = sorted({same for p in papers for same in by_casefold.get(p.casefold(), [p])})
+    touched = {f.paper for f in files if f.paper is not None}
+    alike = papers_alike(config, touched)
+    papers = sorted({same for paper in touched for same in alike[paper] or [paper]})
     folders = [paper_folder(config, paper) for paper in papers]
     others = [f.path for f in files if f.paper is None]
     present = [path for path in [*folders, *others] if (config.root / path).exists()]

@@ -13,6 +13,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding, Severity
 from synthledger.layout import (
     CONTRACT_FAMILY,
+    FEW_PAPERS,
     RECORD_KINDS,
     ArchiveFile,
     FileKind,
@@ -34,8 +35,6 @@ from synthledger.reading.document import Document
 from synthledger.reading.load import load_file
 from synthledger.showing import is_plain_path
 
-# Up to this many synthesis records, SL202 lists only where their twins could be.
-FEW_PAPERS = 8
 # Files that carry no content and exist only so that git keeps a directory.
 PLACEHOLDERS = frozenset({".gitkeep", ".keep"})
 

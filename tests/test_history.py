@@ -8,7 +8,13 @@ import pytest
 from support.gitrepo import GitRepo
 from synthledger.errors import SynthledgerError
 from synthledger.ledger.git import SHALLOW_MESSAGE, is_ancestor, resolve_commit
-from synthledger.ledger.history import ChangeKind, first_parent_line, read_history, read_staged
+from synthledger.ledger.history import (
+    ChangeKind,
+    changed_paths,
+    first_parent_line,
+    read_history,
+    read_staged,
+)
 
 PAPER = "records/papers/p1/synthesis.yaml"
 
@@ -291,3 +297,16 @@ def test_git_helpers(repo: GitRepo) -> None:
     assert is_ancestor(repo.path, first, second)
     assert not is_ancestor(repo.path, second, first)
     assert first_parent_line(repo.path, second, exclude=[first]) == [(second, (first,))]
+
+
+def test_changed_paths_compare_two_commits_and_never_read_the_index(repo: GitRepo) -> None:
+    base = repo.commit("publish", {PAPER: "a\n", "records/papers/p2/synthesis.yaml": "b\n"})
+    repo.git("rm", "-q", "records/papers/p2/synthesis.yaml")
+    head = repo.commit("move", {"records/papers/p3/synthesis.yaml": "b\n", "NOTES": "n\n"})
+    # The index is 200 MB at 100,000 papers: a range check that read it would pay for it.
+    (repo.path / ".git" / "index").write_bytes(b"not an index")
+
+    assert changed_paths(repo.path, base, head, ["records"]) == [
+        "records/papers/p2/synthesis.yaml",
+        "records/papers/p3/synthesis.yaml",
+    ]

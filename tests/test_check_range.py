@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 import synthledger.check
+import synthledger.ledger.snapshot
 from support.archive import Archive, run_cli
 from support.gitrepo import GitRepo
-from support.pagerepo import SEED_003, commit, correct, seeds
+from support.pagerepo import SEED_000, SEED_003, commit, correct, seeds
 from synthledger.check import check
 from synthledger.config import load_config
 from synthledger.findings import Finding
@@ -174,3 +175,21 @@ def test_the_cli_range_check_reports_the_new_record_only(tmp_path: Path) -> None
     assert done.returncode == 1, done.stderr
     paths = {finding["path"] for finding in json.loads(done.stdout)}
     assert paths == {"records/papers/p2/synthesis.yaml"}
+
+
+@pytest.mark.parametrize("walks", ["one walk a place", "one walk for all"])
+def test_papers_with_older_records_get_the_manifests_a_whole_check_builds(
+    walks: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, _ = _archive_at(tmp_path / "archive")
+    base = repo.head()
+    correct(repo, SEED_003, "k1", "erratum")
+    correct(repo, SEED_000, "k1", "clarification")
+    if walks == "one walk for all":
+        monkeypatch.setattr(synthledger.ledger.snapshot, "SEPARATE_WALKS", 0)
+
+    ranged = check(load_config(repo.path), base=base).manifests.manifests
+
+    whole = check(load_config(repo.path)).manifests.manifests
+    assert sorted(ranged) == [SEED_000, SEED_003]
+    assert ranged == {paper: whole[paper] for paper in ranged}

@@ -319,12 +319,18 @@ def _build(output: str, *, signed: bool, wanted: Callable[[str], bool] | None) -
     )
 
 
-def joined(earlier: History, later: History) -> History:
-    """One history from two read apart: ``earlier`` ends where ``later`` starts.
+def joined(*parts: History) -> History:
+    """One history from several read apart, each of other paths, or each ending where
+    the next starts.
 
     A range check reads the range for what it touches, and the history before
-    it only for the few paths that need it; publication order is theirs, in turn."""
-    return _replayed((*earlier.commits, *later.commits), (*earlier.changes, *later.changes))
+    it only for the few paths that need it, one walk for each place: publication
+    order holds within each part and from part to part, never between the paths
+    of two parts that were read side by side (a paper folder's and the policies')."""
+    return _replayed(
+        tuple(dict.fromkeys(commit for part in parts for commit in part.commits)),
+        (change for part in parts for change in part.changes),
+    )
 
 
 def _replayed(commits: tuple[Commit, ...], changes_in_order: Iterable[Change]) -> History:

@@ -144,23 +144,41 @@ def read_snapshot(
     return Snapshot(read, tuple(entries), tip, read_contracts(config, head))
 
 
+# Up to this many places with records from before a range, each gets its own walk.
+SEPARATE_WALKS = 3
+
+
 def _read_places(
     config: ArchiveConfig, head: str, places: Sequence[str], present: set[str], since: str | None
 ) -> History:
     """The history of ``places`` up to ``head``; with ``since``, the part before it
-    is read only for the places that hold a record ``present`` at head from before it."""
+    is read only for the records ``present`` at head from before it.
+
+    Before the range, each place with such records (the policies, a paper with
+    older records) gets a walk of its own, narrowed to that record when it holds
+    only one: git's changed-path Bloom filters serve a walk of one pathspec only,
+    and a file's filter skips more commits than its folder's (at 200,000 commits
+    with a commit-graph, one policy file takes 0.4 s and 70 MB, the policy folder
+    0.4 s and 160 MB, the folder with one paper's 2.5 s and 630 MB). Without a
+    commit-graph every walk is a pass over the whole line, so past a few places
+    one walk reads them all."""
     if since is None:
         return read_history(config.root, rev=head, pathspecs=places, limit_walk=True)
     base = resolve_commit(config.root, since)
     recent = read_history(config.root, rev=head, exclude=[base], pathspecs=places, limit_walk=True)
-    older = {path for path in present if path not in recent.paths}
-    earlier_places = [
-        place for place in places if any(path.startswith(f"{place}/") for path in older)
-    ]
-    if not earlier_places:
+    older = [path for path in sorted(present) if path not in recent.paths]
+    narrowed: list[str] = []
+    for place in places:
+        inside = [path for path in older if path.startswith(f"{place}/")]
+        if inside:
+            narrowed.append(inside[0] if len(inside) == 1 else place)
+    if not narrowed:
         return recent
-    earlier = read_history(config.root, rev=base, pathspecs=earlier_places, limit_walk=True)
-    return joined(earlier, recent)
+    walks = [narrowed] if len(narrowed) > SEPARATE_WALKS else [[spec] for spec in narrowed]
+    earlier = [
+        read_history(config.root, rev=base, pathspecs=specs, limit_walk=True) for specs in walks
+    ]
+    return joined(*earlier, recent)
 
 
 def policy_dir(config: ArchiveConfig) -> str:

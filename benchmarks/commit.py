@@ -59,9 +59,10 @@ def _environment(scratch: Path, kind: str | None = None) -> dict[str, str]:
 
 
 def _git(args: list[str], env: dict[str, str], given: str | None = None) -> str:
-    return subprocess.run(
-        ["git", *args], input=given, capture_output=True, text=True, env=env, check=True
-    ).stdout.strip()
+    done = subprocess.run(["git", *args], input=given, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"commit.py: git {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return done.stdout.strip()
 
 
 def prepare(scratch: Path, source_folder: str, new_folder: str) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -93,7 +94,7 @@ def archive(
 
 
 def run_case(case: Case, built: Built, layout: str, tool: Path, work: Path, repeat: int) -> Row:
-    scratch = work / "scratch"
+    scratch = work / f"scratch-{os.getpid()}"  # its own: other runs may share --work
     load_before = load()
     figures, floors = [], []
     for attempt in range(repeat):

@@ -7,7 +7,7 @@ followed by one unrelated commit (a notes file), as in a repository that
 holds more than the archive. In the ``batched`` history the papers are added
 ``BATCH`` a commit, each batch followed by an unrelated commit: a flat folder
 of 100,000 papers makes every commit write a tree as large as the folder, so
-the full history would hash about 180 GB of trees, the batched one about 0.2 GB.
+the full history would hash about 215 GB of trees, the batched one about 0.2 GB.
 Either way the last commit adds one more paper alone (``HEAD~1..HEAD`` is a
 one-paper pull request) and the tip tree is the same, byte for byte.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,12 @@ from support.gitrepo import GitRepo
 from support.pagerepo import SEED_000, SEED_003, commit, correct, seeds
 from synthledger.config import load_config
 from synthledger.deriving.manifest import build_manifests
+from synthledger.deriving.manifest_files import dumps_bytes, index_chunks, index_of
 from synthledger.deriving.stream import open_build
-from synthledger.ledger.git import read_tree
+from synthledger.errors import SynthledgerError
+from synthledger.ledger.git import read_tree, stream_tokens
+from synthledger.ledger.history import read_history
+from synthledger.ledger.publications import Publications
 from synthledger.ledger.snapshot import read_snapshot
 from synthledger.reading.contracts import Contracts
 
@@ -78,3 +83,63 @@ def test_an_archive_without_commits_has_no_papers(tmp_path: Path) -> None:
     repo = GitRepo.init(tmp_path / "empty")
     with open_build(load_config(repo.path)) as build:
         assert build.tip is None and list(build.papers()) == [] and build.findings == ()
+
+
+def test_the_publication_index_agrees_with_the_history_it_replaces(tmp_path: Path) -> None:
+    """First additions through deletions, re-additions, renames, a merge and a path that
+    is not UTF-8: what the on-disk index says is what read_history says."""
+    repo = GitRepo.init(tmp_path / "history")
+    repo.commit("two at once", {"records/a/x.yaml": "a: 1\n", "records/a/y.yaml": "b: 1\n"})
+    repo.git("rm", "-q", "records/a/x.yaml")
+    repo.commit("x deleted")
+    repo.commit("x again", {"records/a/x.yaml": "a: 2\n"})
+    (repo.path / "records" / "b").mkdir()
+    repo.git("mv", "records/a/y.yaml", "records/b/y.yaml")
+    repo.commit("y moved")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("on a side branch", {"records/c/z.yaml": "c: 1\n", "elsewhere.txt": "x\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("on main", {"records/d/w.yaml": "d: 1\n"})
+    repo.merge("side")
+    odd = b"records/e/\xff.yaml"
+    (repo.path / "records" / "e").mkdir()
+    (repo.path / os.fsdecode(odd)).write_text("e: 1\n")
+    repo.commit("a name that is not UTF-8")
+    history = read_history(repo.path, pathspecs=("records",))
+    index = Publications.index(repo.path, repo.head(), "records", tmp_path / "index.sqlite")
+    try:
+        assert index.commits == len(history.commits)
+        ranks = {commit.sha: n for n, commit in enumerate(history.commits)}
+        order = sorted(index.publications(iter(history.paths)).items(), key=lambda kv: kv[1])
+        assert [path for path, _ in order] == list(history.paths)  # publication order
+        for path, entry in history.paths.items():
+            rank, _ = order[[p for p, _ in order].index(path)][1]
+            assert rank == ranks[entry.added.sha]
+            assert index.commit(rank)._replace(signature=None) == entry.added
+            assert index.rank(entry.added.sha) == rank
+        assert os.fsdecode(odd) in history.paths
+        assert index.publication("records/never.yaml") is None
+        assert index.rank("0" * 40) == -1
+    finally:
+        index.close()
+
+
+def test_a_failing_git_is_one_error_and_stopping_early_ends_it(tmp_path: Path) -> None:
+    repo = GitRepo.init(tmp_path / "repo")
+    repo.commit("one", {"a.txt": "a\n", "b.txt": "b\n"})
+    with pytest.raises(SynthledgerError, match=r"^git ls-tree failed: fatal: "):
+        list(stream_tokens(repo.path, "ls-tree", "-r", "-z", "no-such-rev"))
+    tokens = stream_tokens(repo.path, "ls-tree", "-r", "-z", "HEAD")
+    assert next(tokens).endswith("\ta.txt")
+    tokens.close()  # git is killed, nothing is left waiting
+
+
+def test_the_index_streams_the_bytes_of_the_whole_index() -> None:
+    rows: list[dict[str, object]] = [
+        {"id": f"p{n}", "title": 'a "quoted"\nline\u2028', "tier": None, "dimensions": {}}
+        for n in range(3)
+    ]
+    for some in (rows[:0], rows[:1], rows):
+        assert b"".join(index_chunks(some)) == dumps_bytes(index_of(some))
+    with pytest.raises(ValueError, match="out of order"):
+        b"".join(index_chunks([rows[1], rows[0]]))

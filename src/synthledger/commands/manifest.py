@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from synthledger.commands import add_root_option, archive_config, job_count
-from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
-from synthledger.findings import exit_status
+from synthledger.findings import Finding, exit_status
 from synthledger.report import FORMATS
+
+if TYPE_CHECKING:
+    from synthledger.deriving.stream import BuiltPaper
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -77,107 +81,97 @@ def run(args: argparse.Namespace) -> int:
         return _run(args)
 
 
-def _split(args: argparse.Namespace) -> int:
-    """--jobs, --shard and --merge: a full build in parts."""
+def _print_row(row: dict[str, object]) -> None:
+    print(f"{row['id']}  {row['status']}  {row['tier'] or 'no tier'}  {row['gate'] or 'no gate'}")
+
+
+def _full(args: argparse.Namespace) -> int:
+    """Every paper into --out, or a shard of them, or the merge of the shards' parts."""
     from synthledger.deriving.shard import WHOLE, parse_shard
     from synthledger.deriving.split import build_in_processes, build_shard, merge
+    from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
 
-    if args.ids or args.out == "-":
-        raise SynthledgerError(
-            "--jobs, --shard and --merge build into a folder: give no ID and no --out -"
-        )
     out = Path(args.out)
     if args.merge:
         if args.shard or args.jobs > 1:
             raise SynthledgerError("--merge only merges: run it without --shard and --jobs")
-        count = merge(out)
+        count = merge(out, on_written=_print_row)
         print(f"index.json of {count} papers written to {out}", file=sys.stderr)
         return 0
     config = archive_config(args)
     shard = parse_shard(args.shard) if args.shard else WHOLE
     cache = Path(args.cache) if args.cache else None
-    if args.jobs > 1:
-        built = build_in_processes(config, args.rev, shard, args.jobs, out, cache)
-    else:
-        built = build_shard(config, args.rev, shard, out, cache=cache)
-    for row in sorted(built.rows, key=lambda r: str(r["id"])):
-        print(
-            f"{row['id']}  {row['status']}  {row['tier'] or 'no tier'}  {row['gate'] or 'no gate'}"
-        )
+    with progress("manifests", None, enabled=progress_wanted(args.format)) as advance:
+
+        def written(row: dict[str, object]) -> None:
+            _print_row(row)
+            advance()
+
+        if args.jobs > 1:
+            built = build_in_processes(config, args.rev, shard, args.jobs, out, cache, written)
+        else:
+            built = build_shard(config, args.rev, shard, out, written, cache)
     part = "" if shard == WHOLE else f" (shard {shard})"
-    print(f"{len(built.rows)} manifests written to {out}{part}", file=sys.stderr)
+    cached = ""
+    if cache is not None:
+        cached = (
+            f"; {built.hits} from the cache in {args.cache}, {built.written - built.hits} computed"
+        )
+    print(f"{built.written} manifests written to {out}{part}{cached}", file=sys.stderr)
     if built.findings:
         report(built.findings, args.format, stream=sys.stderr)
     return exit_status(built.findings)
 
 
-def _cached(args: argparse.Namespace, config: ArchiveConfig) -> int:
-    """Every manifest into --out, the cached ones reused."""
-    from synthledger.deriving.cache import ManifestCache, cached_manifests
-    from synthledger.deriving.manifest_files import write_manifests
-    from synthledger.findings import Finding
-    from synthledger.report import report
+def _rows(papers: Iterator[BuiltPaper], findings: list[Finding]) -> Iterator[dict[str, Any]]:
+    from synthledger.deriving.manifest_files import index_entry
 
-    cache = ManifestCache(Path(args.cache))
-    findings: list[Finding] = []
-    manifests = cached_manifests(config, args.rev, cache, findings)
-    count = write_manifests(manifests, Path(args.out), on_written=_print_row)
-    print(
-        f"{count} manifests written to {args.out}; {cache.hits} from the cache in {args.cache}, "
-        f"{cache.misses} computed",
-        file=sys.stderr,
-    )
-    if findings:
-        report(findings, args.format, stream=sys.stderr)
-    return exit_status(findings)
-
-
-def _print_row(row: dict[str, object]) -> None:
-    print(f"{row['id']}  {row['status']}  {row['tier'] or 'no tier'}  {row['gate'] or 'no gate'}")
+    for paper in papers:
+        findings.extend(paper.findings)
+        if paper.manifest is not None:
+            yield index_entry(paper.id, paper.manifest)
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not args.ids and args.out != "-":
+        return _full(args)
     if args.jobs > 1 or args.shard or args.merge:
-        return _split(args)
+        raise SynthledgerError(
+            "--jobs, --shard and --merge build into a folder: give no ID and no --out -"
+        )
     from synthledger.deriving.manifest import iter_manifests
-    from synthledger.deriving.manifest_files import dumps, index_entry, index_of, write_manifests
-    from synthledger.findings import Finding
+    from synthledger.deriving.manifest_files import dumps, index_chunks
     from synthledger.ledger.snapshot import read_snapshot
-    from synthledger.progress import progress, progress_wanted
     from synthledger.reading.contracts import Contracts
     from synthledger.report import report
 
     config = archive_config(args)
-    shown = progress_wanted(args.format)
-    if args.cache and not args.ids and args.out != "-":
-        return _cached(args, config)
-    with progress("reading history", None, enabled=shown):
-        snapshot = read_snapshot(config, args.rev)
-    known = set(snapshot.papers())
-    unknown = [paper for paper in args.ids if paper not in known]
-    if unknown:
-        raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
     findings: list[Finding] = []
-    contracts = Contracts.committed(snapshot.contracts)  # the commit's, not the working tree's
-    manifests = iter_manifests(snapshot, contracts, args.ids or None, findings)
-    with progress("manifests", len(args.ids or known), enabled=shown) as advance:
+    if not args.ids:  # the index of every paper, printed
+        from synthledger.deriving.stream import open_build
+
+        with open_build(config, args.rev) as build:
+            findings.extend(build.findings)
+            for chunk in index_chunks(_rows(build.papers(), findings)):
+                sys.stdout.buffer.write(chunk)
+    else:
+        # Those papers' folders alone: git walks history for them, not for the archive.
+        snapshot = read_snapshot(config, args.rev, papers=args.ids)
+        known = set(snapshot.papers())
+        unknown = [paper for paper in args.ids if paper not in known]
+        if unknown:
+            raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
+        contracts = Contracts.committed(snapshot.contracts)  # the commit's, not the working tree's
+        manifests = iter_manifests(snapshot, contracts, args.ids, findings)
         if args.out == "-":
-            if args.ids:
-                for _, manifest in manifests:
-                    sys.stdout.write(dumps(manifest))
-                    advance()
-            else:
-                sys.stdout.write(dumps(index_of(index_entry(p, m) for p, m in manifests)))
+            for _, manifest in manifests:
+                sys.stdout.write(dumps(manifest))
         else:
+            from synthledger.deriving.manifest_files import write_manifests
+
             out = Path(args.out)
-
-            def written(row: dict[str, object]) -> None:
-                tier, gate = row["tier"] or "no tier", row["gate"] or "no gate"
-                print(f"{row['id']}  {row['status']}  {tier}  {gate}")
-                advance()
-
-            count = write_manifests(manifests, out, index=not args.ids, on_written=written)
+            count = write_manifests(manifests, out, index=False, on_written=_print_row)
             print(f"{count} manifests written to {out}", file=sys.stderr)
     if findings:
         report(findings, args.format, stream=sys.stderr)

@@ -138,8 +138,17 @@ def replacements_of(
 
 def usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) -> Snapshot:
     """Only records that satisfy the contract they name count; each other one is a finding."""
+    return dataclasses.replace(
+        snapshot, entries=tuple(usable_entries(snapshot.entries, contracts, findings))
+    )
+
+
+def usable_entries(
+    entries: Sequence[Entry], contracts: Contracts, findings: list[Finding]
+) -> list[Entry]:
+    """The ``entries`` that satisfy the contract they name; each other one is a finding."""
     kept: list[Entry] = []
-    for entry in snapshot.entries:
+    for entry in entries:
         problem = _problem(entry, contracts)
         if problem is None:
             kept.append(entry)
@@ -154,7 +163,7 @@ def usable(snapshot: Snapshot, contracts: Contracts, findings: list[Finding]) ->
                 f"left out of the manifests: {problem}; run synthledger validate on it",
             )
         )
-    return dataclasses.replace(snapshot, entries=tuple(kept))
+    return kept
 
 
 def _problem(entry: Entry, contracts: Contracts) -> str | None:

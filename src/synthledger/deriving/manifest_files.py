@@ -8,7 +8,7 @@ unchanged file is left alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,24 @@ def index_entry(paper: str, manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def index_of(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    return {"contract": "paper-index-v1", "papers": sorted(entries, key=lambda e: e["id"])}
+    return {"contract": INDEX_CONTRACT, "papers": sorted(entries, key=lambda e: e["id"])}
+
+
+INDEX_CONTRACT = "paper-index-v1"
+
+
+def index_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """The bytes of ``dumps_bytes(index_of(rows))``, a row at a time, for rows that come
+    in id order (a full build's): the index is never held whole."""
+    yield b'{\n  "contract": "%s",\n  "papers": [' % INDEX_CONTRACT.encode()
+    previous: str | None = None
+    for row in rows:
+        if previous is not None and not previous < row["id"]:
+            raise ValueError(f"index rows out of order: {row['id']!r} after {previous!r}")
+        lines = dumps_bytes(row).rstrip(b"\n").split(b"\n")  # JSON strings hold no newline
+        yield (b"\n" if previous is None else b",\n") + b"\n".join(b"    " + line for line in lines)
+        previous = row["id"]
+    yield b"]\n}\n" if previous is None else b"\n  ]\n}\n"
 
 
 def write_manifests(
@@ -45,20 +62,37 @@ def write_manifests(
 ) -> int:
     """One ``<id>.json`` per paper in ``out``, and ``index.json`` unless ``index`` is False.
 
-    Each manifest is written as it comes and then let go: only the index rows
-    are kept, so memory does not grow with the archive. ``on_written`` hears of
-    each paper's index row. Returns the number of manifests written.
+    Manifests must come in id order. ``on_written`` hears of each paper's index
+    row. Returns the number of manifests written.
     """
+    count = 0
     make_directory(out)
-    rows = []
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for row in written_rows(manifests, out):
+            count += 1
+            if on_written is not None:
+                on_written(row)
+            yield row
+
+    if index:
+        write_atomic(out / "index.json", index_chunks(counted()), durable=False)
+    else:
+        for _ in counted():
+            pass
+    return count
+
+
+def written_rows(
+    manifests: Iterable[tuple[str, dict[str, Any]]], out: Path
+) -> Iterator[dict[str, Any]]:
+    """Write each manifest into ``out`` as it comes, and give its row of the index; each
+    is then let go, so memory does not grow with the archive."""
+    make_directory(out)
     for paper, manifest in manifests:
         write_if_changed(out / f"{paper}.json", dumps_bytes(manifest))
-        rows.append(index_entry(paper, manifest))
-        if on_written is not None:
-            on_written(rows[-1])
-    if index:
-        write_if_changed(out / "index.json", dumps_bytes(index_of(rows)))
-    return len(rows)
+        yield index_entry(paper, manifest)
 
 
 def write_if_changed(file: Path, content: bytes) -> None:

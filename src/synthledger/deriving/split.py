@@ -1,15 +1,18 @@
 """A manifest build split into shards, by processes on one machine or across CI runners.
 
 Each shard writes the manifests of its papers and its part of the index
-(``index.shard-K-of-N.json``); merging the parts of all N shards writes
-``index.json`` and removes them, so a split build's folder holds the bytes one
-build writes. A missing or doubled part is an error, never a short index.
+(``index.shard-K-of-N.jsonl``, a row a line in id order); merging the parts
+of all N shards writes ``index.json`` and removes them, so a split build's
+folder holds the bytes one build writes. A missing or doubled part is an
+error, never a short index. Nothing is held whole: manifests, rows and parts
+stream, so memory does not grow with the archive.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,31 +20,28 @@ from typing import Any, NamedTuple
 import orjson
 
 from synthledger.config import ArchiveConfig
-from synthledger.deriving.cache import ManifestCache, cached_manifests
-from synthledger.deriving.manifest import iter_manifests
-from synthledger.deriving.manifest_files import (
-    dumps_bytes,
-    index_of,
-    write_if_changed,
-    write_manifests,
-)
-from synthledger.deriving.shard import Shard
+from synthledger.deriving.cache import ManifestCache
+from synthledger.deriving.manifest_files import index_chunks, written_rows
+from synthledger.deriving.shard import WHOLE, Shard
+from synthledger.deriving.stream import open_build
 from synthledger.errors import SynthledgerError
-from synthledger.files import make_directory
+from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
-from synthledger.ledger.snapshot import paused_cycle_collection, read_snapshot
-from synthledger.reading.contracts import Contracts
+from synthledger.ledger.snapshot import paused_cycle_collection
 
-PART = re.compile(r"index\.shard-(\d+)-of-(\d+)\.json")
+PART = re.compile(r"index\.shard-(\d+)-of-(\d+)\.jsonl")
+
+Row = dict[str, Any]
 
 
 class Built(NamedTuple):
-    rows: list[dict[str, Any]]
+    written: int  # manifests
     findings: list[Finding]
+    hits: int  # papers the cache held (0 without a cache)
 
 
 def part_name(shard: Shard) -> str:
-    return f"index.shard-{shard.number}-of-{shard.count}.json"
+    return f"index.shard-{shard.number}-of-{shard.count}.jsonl"
 
 
 def build_shard(
@@ -49,54 +49,75 @@ def build_shard(
     rev: str,
     shard: Shard,
     out: Path,
-    on_written: Callable[[dict[str, Any]], None] | None = None,
+    on_written: Callable[[Row], None] | None = None,
     cache: Path | None = None,
 ) -> Built:
-    """Write the manifests of ``shard``'s papers into ``out``, and its part of the index;
-    with ``cache``, the manifests cached there are reused (see deriving/cache.py)."""
-    rows: list[dict[str, Any]] = []
+    """Write the manifests of ``shard``'s papers into ``out``, with index.json (for the
+    whole archive) or the shard's part of it; with ``cache``, the papers cached there
+    are not built again (see deriving/cache.py)."""
     findings: list[Finding] = []
+    count = 0
+    make_directory(out)
+    with paused_cycle_collection(), open_build(config, rev) as build:  # records form no cycles
+        findings.extend(build.findings)
+        kept = ManifestCache(cache, build) if cache is not None else None
 
-    def written(row: dict[str, Any]) -> None:
-        rows.append(row)
-        if on_written is not None:
-            on_written(row)
+        def manifests() -> Iterator[tuple[str, Row]]:
+            for paper in build.papers(None if shard == WHOLE else shard.holds, kept):
+                findings.extend(paper.findings)
+                if paper.manifest is not None:
+                    yield paper.id, paper.manifest
 
-    with paused_cycle_collection():  # records and manifests form no cycles
-        if cache is not None:
-            manifests = cached_manifests(config, rev, ManifestCache(cache), findings, shard.holds)
+        def rows() -> Iterator[Row]:
+            nonlocal count
+            for row in written_rows(manifests(), out):
+                count += 1
+                if on_written is not None:
+                    on_written(row)
+                yield row
+
+        if shard == WHOLE:
+            write_atomic(out / "index.json", index_chunks(rows()), durable=False)
         else:
-            snapshot = read_snapshot(config, rev, keep=shard.holds)
-            manifests = iter_manifests(snapshot, Contracts.for_archive(config), None, findings)
-        write_manifests(manifests, out, index=False, on_written=written)
-    write_if_changed(out / part_name(shard), dumps_bytes({"papers": rows}))
-    return Built(rows, findings)
+            write_atomic(out / part_name(shard), _part_lines(rows()), durable=False)
+    return Built(count, findings, kept.hits if kept is not None else 0)
 
 
 def build_in_processes(
-    config: ArchiveConfig, rev: str, shard: Shard, jobs: int, out: Path, cache: Path | None = None
+    config: ArchiveConfig,
+    rev: str,
+    shard: Shard,
+    jobs: int,
+    out: Path,
+    cache: Path | None = None,
+    on_written: Callable[[Row], None] | None = None,
 ) -> Built:
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
     into this shard's part (or, for the whole archive, into index.json)."""
-    make_directory(out)
     parts = shard.split(jobs)
+    make_directory(out)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(build_shard, config, rev, part, out, None, cache) for part in parts]
         done = [future.result() for future in futures]
-    rows = [row for built in done for row in built.rows]
-    for part in parts:
-        (out / part_name(part)).unlink()
+    files = [out / part_name(part) for part in parts]
+    rows = _merged(files, on_written)
     if shard.count == 1:
-        write_if_changed(out / "index.json", dumps_bytes(index_of(rows)))
+        write_atomic(out / "index.json", index_chunks(rows), durable=False)
     else:
-        write_if_changed(out / part_name(shard), dumps_bytes({"papers": rows}))
-    return Built(rows, [finding for built in done for finding in built.findings])
+        write_atomic(out / part_name(shard), _part_lines(rows), durable=False)
+    for file in files:
+        file.unlink()
+    return Built(
+        sum(built.written for built in done),
+        _once([finding for built in done for finding in built.findings]),
+        sum(built.hits for built in done),
+    )
 
 
-def merge(out: Path) -> int:
+def merge(out: Path, on_written: Callable[[Row], None] | None = None) -> int:
     """Write ``out/index.json`` from the parts every shard left there; the papers indexed."""
     parts: dict[tuple[int, int], Path] = {}
-    for file in sorted(out.glob("index.shard-*-of-*.json")):
+    for file in sorted(out.glob("index.shard-*-of-*.jsonl")):
         match = PART.fullmatch(file.name)
         if match:
             parts[(int(match[1]), int(match[2]))] = file
@@ -113,12 +134,52 @@ def merge(out: Path) -> int:
         raise SynthledgerError(
             f"{out}: shards {', '.join(missing)} of {count} are missing: build them into it first"
         )
-    rows = []
-    for file in parts.values():
-        rows.extend(orjson.loads(file.read_bytes())["papers"])
-    if len({row["id"] for row in rows}) != len(rows):
-        raise SynthledgerError(f"{out}: a paper is in two parts: were the shards built at one rev?")
-    write_if_changed(out / "index.json", dumps_bytes(index_of(rows)))
+    merged = 0
+
+    def counted() -> Iterator[Row]:
+        nonlocal merged
+        for row in _merged(list(parts.values()), on_written):
+            merged += 1
+            yield row
+
+    write_atomic(out / "index.json", index_chunks(counted()), durable=False)
     for file in parts.values():
         file.unlink()
-    return len(rows)
+    return merged
+
+
+def _part_lines(rows: Iterable[Row]) -> Iterator[bytes]:
+    for row in rows:
+        yield orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _read_part(file: Path) -> Iterator[Row]:
+    try:
+        with file.open("rb") as lines:
+            for line in lines:
+                row: Row = orjson.loads(line)
+                yield row
+    except (OSError, ValueError) as exc:
+        raise SynthledgerError(
+            f"{file}: not a part of a split build ({exc}): build it again"
+        ) from exc
+
+
+def _merged(files: list[Path], on_written: Callable[[Row], None] | None) -> Iterator[Row]:
+    """The rows of every part, in id order (each part is); a paper in two parts is an error."""
+    previous: str | None = None
+    for row in heapq.merge(*(_read_part(file) for file in files), key=lambda r: str(r["id"])):
+        if row["id"] == previous:
+            raise SynthledgerError(
+                f"paper {row['id']} is in two parts: were the shards built at one rev?"
+            )
+        previous = row["id"]
+        if on_written is not None:
+            on_written(row)
+        yield row
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Each finding once, in the order first reported: every process of a split build
+    reports the findings that belong to no paper (a policy's)."""
+    return list(dict.fromkeys(findings))

@@ -11,24 +11,29 @@ holds one paper at a time.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+import itertools
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
 
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import (
     paper_manifest,
     policy_entry_in_force,
     replacements_of,
-    usable,
+    usable_entries,
 )
 from synthledger.findings import Finding
-from synthledger.layout import FileKind, classify
-from synthledger.ledger.git import read_tree
-from synthledger.ledger.history import Commit
-from synthledger.ledger.snapshot import Entry, read_snapshot
+from synthledger.layout import FileKind
+from synthledger.ledger.git import BlobReader, resolve_head
+from synthledger.ledger.history import EMPTY_HISTORY, Commit, read_commit
+from synthledger.ledger.publications import Publications, TreeRow
+from synthledger.ledger.snapshot import RECORD_KINDS, Entry, Snapshot, read_contracts
 from synthledger.reading.contracts import Contracts
+from synthledger.reading.load import load_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +58,19 @@ class Build:
     tip: Commit | None  # None: the archive has no commits yet
     policies: tuple[Entry, ...]  # every policy at the tip, in publication order
     contracts: Mapping[str, bytes]  # the tip's own contracts: file name -> bytes
+    policy: Entry | None  # the one in force at the tip, of those that satisfy their contract
     # Findings that belong to no paper (a policy's), reported once.
     findings: tuple[Finding, ...]
-    _papers: Callable[[Callable[[str], bool] | None], Iterator[BuiltPaper]]
+    _papers: Callable[[Callable[[str], bool] | None, PaperCache | None], Iterator[BuiltPaper]]
     _rank: Callable[[str], int]
 
-    def papers(self, keep: Callable[[str], bool] | None = None) -> Iterator[BuiltPaper]:
+    def papers(
+        self, keep: Callable[[str], bool] | None = None, cache: PaperCache | None = None
+    ) -> Iterator[BuiltPaper]:
         """Each paper ``keep`` accepts (default: all), in id order; only their records
-        are read. A paper with records but no usable synthesis comes with
-        ``manifest`` None, so that its findings are not lost."""
-        return self._papers(keep)
+        are read, and none of a paper ``cache`` holds. A paper with files but no usable
+        synthesis comes with ``manifest`` None, so that its findings are not lost."""
+        return self._papers(keep, cache)
 
     def rank(self, commit: str) -> int:
         """Where ``commit`` stands on the first-parent line: larger is later; -1 if it
@@ -70,61 +78,168 @@ class Build:
         return self._rank(commit)
 
 
+class PaperCache(Protocol):
+    """Built papers kept from earlier builds: see :mod:`synthledger.deriving.cache`."""
+
+    def reuse(self, paper: str, records: Sequence[Publication]) -> BuiltPaper | None: ...
+
+    def keep(self, records: Sequence[Publication], built: BuiltPaper) -> None: ...
+
+
+class Publication(NamedTuple):
+    """A record of a paper, as the manifest's inputs name it."""
+
+    path: str
+    blob: str
+    commit: str
+
+
 @contextmanager
 def open_build(config: ArchiveConfig, rev: str = "HEAD") -> Iterator[Build]:
-    """The build of every paper at ``rev``; what it keeps on disk is gone after the block."""
-    snapshot = read_snapshot(config, rev)
-    contracts = Contracts.committed(snapshot.contracts)
-    shared: list[Finding] = []
-    ranks = {commit.sha: n for n, commit in enumerate(snapshot.history.commits)}
-    tree = read_tree(config.root, snapshot.tip.sha, config.records_dir) if snapshot.tip else {}
+    """The build of every paper at ``rev``; what it keeps on disk is gone after the block.
 
-    def papers(keep: Callable[[str], bool] | None) -> Iterator[BuiltPaper]:
-        findings: list[Finding] = []
-        kept = usable(snapshot, contracts, findings)
-        by_paper: dict[str, list[Finding]] = {}
-        for finding in findings:
-            owner = classify(finding.path, config).paper
-            if owner is not None:
-                by_paper.setdefault(owner, []).append(finding)
-        del findings[:]
-        files: dict[str, dict[str, str]] = {}
-        for path, blob in tree.items():
-            owner = classify(path, config).paper
-            if owner is not None:
-                files.setdefault(owner, {})[path] = blob
-        policy = policy_entry_in_force(kept)
-        for paper in sorted(files):
-            if keep is not None and not keep(paper):
-                continue
-            synthesis = next(kept.of_kind(FileKind.SYNTHESIS, paper), None)
-            manifest = view = None
-            if synthesis is not None and synthesis.document is not None:
-                manifest, view = paper_manifest(kept, synthesis, policy, contracts, findings)
-            for finding in findings:
-                by_paper.setdefault(paper, []).append(finding)
-            del findings[:]
-            yield BuiltPaper(
-                paper,
-                manifest,
-                view,
-                files[paper],
-                replacements_of(kept, paper, manifest),
-                tuple(by_paper.get(paper, ())),
+    One ``git log`` fills an on-disk index of publication commits
+    (:mod:`synthledger.ledger.publications`) and one ``git ls-tree`` lists the
+    tip; records are then read a batch of papers at a time. Memory is that of
+    a batch, whatever the size of the archive.
+    """
+    head = resolve_head(config.root, rev)
+    if head is None:
+        yield Build(None, (), {}, None, (), lambda keep, cache: iter(()), lambda commit: -1)
+        return
+    with tempfile.TemporaryDirectory(prefix="synthledger-build-") as scratch:
+        index = Publications.index(
+            config.root, head, config.records_dir, Path(scratch, "publications.sqlite")
+        )
+        try:
+            with BlobReader(config.root) as blobs:
+                yield _Reader(config, head, index, blobs).build()
+        finally:
+            index.close()
+
+
+_PAPERS_A_BATCH = 256  # papers whose records one ``git cat-file`` reads
+
+
+class _Reader:
+    def __init__(
+        self, config: ArchiveConfig, head: str, index: Publications, blobs: BlobReader
+    ) -> None:
+        self.config = config
+        self.blobs = blobs
+        self.head = head
+        self.index = index
+        self.tip = read_commit(config.root, head)
+        self.contract_files = read_contracts(config, head)
+        self.contracts = Contracts.committed(self.contract_files)
+        self._commits: dict[int, Commit] = {}
+        index.list_tree(config, head)
+
+    def build(self) -> Build:
+        policies = self._entries(
+            [
+                row
+                for row in self.index.tree(paper=False)
+                if row.file.kind is FileKind.POLICY and row.publication is not None
+            ]
+        )
+        shared: list[Finding] = []
+        self.usable_policies = usable_entries(policies, self.contracts, shared)
+        self.policy = policy_entry_in_force(
+            Snapshot(EMPTY_HISTORY, tuple(self.usable_policies), self.tip)
+        )
+        return Build(
+            self.tip,
+            tuple(policies),
+            self.contract_files,
+            self.policy,
+            tuple(shared),
+            self.papers,
+            self.index.rank,
+        )
+
+    def papers(
+        self, keep: Callable[[str], bool] | None, cache: PaperCache | None
+    ) -> Iterator[BuiltPaper]:
+        rows = self.index.tree(paper=True)
+        groups = itertools.groupby(rows, key=lambda row: row.file.paper)
+        while batch := list(
+            itertools.islice(
+                (
+                    (paper, list(files))
+                    for paper, files in groups
+                    if keep is None or keep(str(paper))
+                ),
+                _PAPERS_A_BATCH,
             )
+        ):
+            yield from self._batch(batch, cache)
 
-    policy_findings: list[Finding] = []
-    usable(
-        dataclasses.replace(snapshot, entries=tuple(snapshot.of_kind(FileKind.POLICY))),
-        contracts,
-        policy_findings,
-    )
-    shared.extend(policy_findings)
-    yield Build(
-        snapshot.tip,
-        tuple(snapshot.of_kind(FileKind.POLICY)),
-        snapshot.contracts,
-        tuple(shared),
-        papers,
-        lambda commit: ranks.get(commit, -1),
-    )
+    def _batch(
+        self, batch: list[tuple[str | None, list[TreeRow]]], cache: PaperCache | None
+    ) -> Iterator[BuiltPaper]:
+        todo = []
+        reused: dict[str, BuiltPaper] = {}
+        for paper, rows in batch:
+            assert paper is not None
+            records = [r for r in rows if r.file.kind in RECORD_KINDS and r.publication is not None]
+            inputs = [Publication(r.file.path, r.blob, self._commit(r).sha) for r in records]
+            hit = cache.reuse(paper, inputs) if cache is not None else None
+            if hit is not None:
+                reused[paper] = dataclasses.replace(hit, files=_files(rows))
+            else:
+                todo.append((paper, rows, records, inputs))
+        entries = iter(self._entries([r for _, _, records, _ in todo for r in records]))
+        built = {}
+        for paper, rows, records, inputs in todo:
+            mine = list(itertools.islice(entries, len(records)))
+            built[paper] = self._paper(paper, rows, mine)
+            if cache is not None:
+                cache.keep(inputs, built[paper])
+        for paper, _ in batch:
+            assert paper is not None
+            yield reused[paper] if paper in reused else built[paper]
+
+    def _paper(self, paper: str, rows: list[TreeRow], entries: list[Entry]) -> BuiltPaper:
+        findings: list[Finding] = []
+        kept = usable_entries(entries, self.contracts, findings)
+        snapshot = Snapshot(EMPTY_HISTORY, (*self.usable_policies, *kept), self.tip)
+        synthesis = next(snapshot.of_kind(FileKind.SYNTHESIS, paper), None)
+        manifest = view = None
+        if synthesis is not None and synthesis.document is not None:
+            manifest, view = paper_manifest(
+                snapshot, synthesis, self.policy, self.contracts, findings
+            )
+        return BuiltPaper(
+            paper,
+            manifest,
+            view,
+            _files(rows),
+            replacements_of(snapshot, paper, manifest),
+            tuple(findings),
+        )
+
+    def _entries(self, records: list[TreeRow]) -> list[Entry]:
+        """The records loaded, in the order given (the index's: by paper, in publication order)."""
+        contents = self.blobs.read([row.blob for row in records])
+        entries = []
+        for row, content in zip(records, contents, strict=True):
+            loaded = load_bytes(content, row.file.path, marks=False)
+            entries.append(
+                Entry(row.file, row.blob, self._commit(row), loaded.document, loaded.findings)
+            )
+        return entries
+
+    def _commit(self, row: TreeRow) -> Commit:
+        assert row.publication is not None
+        rank = row.publication[0]
+        commit = self._commits.get(rank)
+        if commit is None:
+            if len(self._commits) > 4 * _PAPERS_A_BATCH:
+                self._commits.clear()  # a batch's worth: most commits publish one paper
+            commit = self._commits[rank] = self.index.commit(rank)
+        return commit
+
+
+def _files(rows: list[TreeRow]) -> dict[str, str]:
+    return {row.file.path: row.blob for row in rows}

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import subprocess
 import tempfile
 import threading
+import typing
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
@@ -87,6 +89,47 @@ def run(
         )
     except FileNotFoundError as exc:
         raise SynthledgerError("git not found: install git and put it on PATH") from exc
+
+
+def stream_tokens(repo_dir: Path, *args: str) -> Generator[str, None, None]:
+    """The NUL-separated fields of git's output (run with ``-z``), as git writes them.
+
+    For outputs as large as the archive (a whole ``git log``): nothing but the
+    field being read is held. Stopping early kills git; a failure of git's own
+    raises a SynthledgerError with its complaint once the output ends.
+    """
+    env = {**os.environ, **GIT_ENVIRONMENT}
+    with tempfile.TemporaryFile() as errors:  # a pipe could fill up and stall git
+        try:
+            proc = subprocess.Popen(
+                ["git", "-C", str(repo_dir), *_GIT_OPTIONS, *args],
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=env,
+            )
+        except FileNotFoundError as exc:
+            raise SynthledgerError("git not found: install git and put it on PATH") from exc
+        assert proc.stdout is not None
+        output = typing.cast(io.BufferedReader, proc.stdout)  # read1: what has come so far
+        finished = False
+        try:
+            rest = b""
+            while chunk := output.read1(1 << 20):
+                fields = (rest + chunk).split(b"\0")
+                rest = fields.pop()
+                for field in fields:
+                    yield field.decode("utf-8", "surrogateescape")
+            if rest:
+                yield rest.decode("utf-8", "surrogateescape")
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            raise SynthledgerError(f"git {args[0]} failed: {_first_line(errors.read())}")
 
 
 def resolve_head(repo_dir: Path, rev: str = "HEAD", *, full_history: bool = True) -> str | None:
@@ -244,49 +287,77 @@ def converted_paths(repo_dir: Path, commit: str | None, paths: Sequence[str]) ->
 
 
 def stream_blobs(repo_dir: Path, blobs: Sequence[str]) -> Generator[bytes, None, None]:
-    """The contents of ``blobs``, in order, through one ``git cat-file --batch``.
-
-    All ids go in at once, from a thread, while the contents are read as they
-    come: one round trip per blob would cost more than parsing the records,
-    and holding the whole stream would cost as much memory as the archive.
-    """
+    """The contents of ``blobs``, in order, through one ``git cat-file --batch``."""
     if not blobs:
         return
-    import git as gitpython  # GitPython runs git with the repository's environment set up
+    with BlobReader(repo_dir) as reader:
+        yield from reader.read(blobs)
 
-    repo = gitpython.Repo(repo_dir, search_parent_directories=True)  # an archive in a subfolder
-    process = repo.git.cat_file(
-        "--batch", as_process=True, istream=subprocess.PIPE, env=GIT_ENVIRONMENT
-    )
-    stdin, stdout = process.proc.stdin, process.proc.stdout
-    assert stdin is not None and stdout is not None
 
-    def feed() -> None:
-        # If git stops early, the reader below says why; a broken pipe here is
-        # only the echo of that.
-        with contextlib.suppress(BrokenPipeError), stdin:
-            stdin.write("".join(f"{b}\n" for b in blobs).encode("ascii"))
+class BlobReader:
+    """One ``git cat-file --batch`` that reads blobs, batch after batch, as they are asked for.
 
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    finished = False
-    try:
-        for blob in blobs:
-            header = stdout.readline().decode("ascii").split(" ")
-            if len(header) != 3:
-                raise SynthledgerError(f"git cat-file: object {blob} cannot be read")
-            size = int(header[2])
-            yield stdout.read(size)
-            stdout.read(1)  # the newline after each object
-        finished = True
-    finally:
-        if not finished:
-            # Stopped early: git may be blocked writing what nobody will read.
-            process.proc.kill()
-        stdout.close()
-        process.proc.wait()
-        feeder.join()
-        repo.close()
+    A batch's ids go in at once, from a thread, while the contents are read as
+    they come: one round trip per blob would cost more than parsing the
+    records, and holding the whole stream would cost as much memory as the
+    archive. One process serves every batch: starting git for each costs more
+    than reading a batch of records.
+    """
+
+    def __init__(self, repo_dir: Path) -> None:
+        import git as gitpython  # GitPython runs git with the repository's environment set up
+
+        self._repo = gitpython.Repo(repo_dir, search_parent_directories=True)  # a subfolder
+        self._process = self._repo.git.cat_file(
+            "--batch", as_process=True, istream=subprocess.PIPE, env=GIT_ENVIRONMENT
+        )
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, blobs: Sequence[str]) -> Generator[bytes, None, None]:
+        """The contents of ``blobs``, in order; read them all before the next batch."""
+        proc = self._process.proc
+        stdin, stdout = proc.stdin, proc.stdout
+        assert stdin is not None and stdout is not None
+
+        def feed() -> None:
+            # If git stops early, the reader below says why; a broken pipe here is
+            # only the echo of that.
+            with contextlib.suppress(BrokenPipeError):
+                stdin.write("".join(f"{b}\n" for b in blobs).encode("ascii"))
+                stdin.flush()
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        finished = False
+        try:
+            for blob in blobs:
+                header = stdout.readline().decode("ascii").split(" ")
+                if len(header) != 3:
+                    raise SynthledgerError(f"git cat-file: object {blob} cannot be read")
+                size = int(header[2])
+                yield stdout.read(size)
+                stdout.read(1)  # the newline after each object
+            finished = True
+        finally:
+            if not finished:
+                # Stopped early: git may be blocked writing what nobody will read.
+                proc.kill()
+            feeder.join()
+
+    def close(self) -> None:
+        proc = self._process.proc
+        with contextlib.suppress(BrokenPipeError, OSError):
+            if proc.stdin is not None:
+                proc.stdin.close()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        proc.wait()
+        self._repo.close()
 
 
 def git_blob_hash(content: bytes, *, width: int = 40) -> str:

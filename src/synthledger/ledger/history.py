@@ -10,14 +10,15 @@ what a merge brings into the main line is the merge's change.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
 from synthledger.errors import SynthledgerError
-from synthledger.ledger.git import git, resolve_commit, resolve_head
+from synthledger.ledger.git import git, resolve_commit, resolve_head, stream_tokens
 
 _FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cI")
 _SIGNED_FIELDS = (*_FIELDS, "%G?")
@@ -167,6 +168,33 @@ def read_history(
     # No --reverse either: it makes git hold the whole walk in memory.
     output = git(
         repo_dir,
+        *_log_arguments(fmt),
+        head,
+        *(f"^{stop}" for stop in stops),
+        "--",
+        *(pathspecs if limit_walk else ()),
+    )
+    wanted = keep if keep is not None else _path_filter(pathspecs)
+    return _build(output, signed=signatures, wanted=wanted)
+
+
+def iter_log(
+    repo_dir: Path, head: str, pathspecs: Sequence[str] = (), *, stop: str | None = None
+) -> Iterator[tuple[Commit, list[Diff]]]:
+    """Each commit of ``head``'s first-parent line (newest first, down to but not
+    including ``stop``) with its changes at or below ``pathspecs``, read from
+    ``git log`` as it writes: the same commits and changes as :func:`read_history`,
+    without ever holding more than one commit's."""
+    fmt = "%x01" + "%x00".join((*_FIELDS, "%s"))
+    tokens = stream_tokens(
+        repo_dir, *_log_arguments(fmt), head, *((f"^{stop}",) if stop else ()), "--"
+    )
+    return _parse(tokens, signed=False, wanted=_path_filter(pathspecs))
+
+
+def _log_arguments(fmt: str) -> tuple[str, ...]:
+    """``git log``'s options for a read of the first-parent line, every change in raw form."""
+    return (
         "log",
         "--first-parent",
         "-m",
@@ -179,13 +207,7 @@ def read_history(
         "--ignore-submodules=none",
         "--no-color",
         f"--format={fmt}",
-        head,
-        *(f"^{stop}" for stop in stops),
-        "--",
-        *(pathspecs if limit_walk else ()),
     )
-    wanted = keep if keep is not None else _path_filter(pathspecs)
-    return _build(output, signed=signatures, wanted=wanted)
 
 
 def read_commit(repo_dir: Path, rev: str) -> Commit:
@@ -250,7 +272,7 @@ def read_staged(repo_dir: Path, pathspecs: Sequence[str] = ()) -> tuple[Diff, ..
         "--",
         *pathspecs,
     )
-    return tuple(_read_diffs(output.split("\0"), 0)[0])
+    return tuple(_take_diffs(iter(output.split("\0")))[0])
 
 
 def first_parent_line(
@@ -278,19 +300,28 @@ def _path_filter(pathspecs: Sequence[str]) -> Callable[[str], bool] | None:
 
 
 def _build(output: str, *, signed: bool, wanted: Callable[[str], bool] | None) -> History:
-    tokens = output.split("\0")
-    width = len(_SIGNED_FIELDS if signed else _FIELDS) + 1
     # git writes newest first; collect, then replay oldest first.
-    newest_first: list[tuple[Commit, list[Diff]]] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
+    newest_first = list(_parse(iter(output.split("\0")), signed=signed, wanted=wanted))
+    return _replayed(
+        tuple(commit for commit, _ in reversed(newest_first)),
+        (Change(commit, *diff) for commit, diffs in reversed(newest_first) for diff in diffs),
+    )
+
+
+def _parse(
+    tokens: Iterator[str], *, signed: bool, wanted: Callable[[str], bool] | None
+) -> Iterator[tuple[Commit, list[Diff]]]:
+    """(commit, its changes ``wanted`` accepts) for each commit of ``git log``'s
+    NUL-separated fields, in git's order."""
+    width = len(_SIGNED_FIELDS if signed else _FIELDS) + 1
+    token = next(tokens, None)
+    while token is not None:
         if not token.startswith("\x01"):
             if token.strip():
                 raise SynthledgerError(f"unexpected git log output near {token[:40]!r}")
-            i += 1
+            token = next(tokens, None)
             continue
-        fields = tokens[i : i + width]
+        fields = [token, *itertools.islice(tokens, width - 1)]
         if len(fields) < width:
             raise SynthledgerError("git log output ended in the middle of a commit")
         sha, parents, name, email, author_date, committer_date = fields[:6]
@@ -304,19 +335,14 @@ def _build(output: str, *, signed: bool, wanted: Callable[[str], bool] | None) -
             fields[6] if signed else None,
             fields[-1],
         )
-        diffs, i = _read_diffs(tokens, i + width)
+        diffs, token = _take_diffs(tokens)
         if wanted is not None:
             diffs = [
                 d
                 for d in diffs
                 if wanted(d.path) or (d.old_path is not None and wanted(d.old_path))
             ]
-        newest_first.append((commit, diffs))
-
-    return _replayed(
-        tuple(commit for commit, _ in reversed(newest_first)),
-        (Change(commit, *diff) for commit, diffs in reversed(newest_first) for diff in diffs),
-    )
+        yield commit, diffs
 
 
 def joined(*parts: History) -> History:
@@ -352,31 +378,29 @@ def _replayed(commits: tuple[Commit, ...], changes_in_order: Iterable[Change]) -
     )
 
 
-def _read_diffs(tokens: list[str], i: int) -> tuple[list[Diff], int]:
-    """The raw entries starting at ``tokens[i]``, and the index after them.
+def _take_diffs(tokens: Iterator[str]) -> tuple[list[Diff], str | None]:
+    """The raw entries at the start of ``tokens``, and the token after them (None at
+    the end).
 
     An entry is ``:old_mode new_mode old_blob new_blob status`` then one path,
     or two (source first) for a rename or copy; git puts a newline before a
     commit's first entry.
     """
     diffs: list[Diff] = []
-    while i < len(tokens):
-        meta = tokens[i]
+    for meta in tokens:
         if meta.startswith(":"):
             meta = meta[1:]
         elif meta.startswith("\n:"):
             meta = meta[2:]
         else:
-            break
+            return diffs, meta
         old_mode, new_mode, old_blob, new_blob, status = meta.split(" ")
         if status[0] in "RC":
-            old_path, path = tokens[i + 1], tokens[i + 2]
-            i += 3
+            old_path, path = next(tokens), next(tokens)
         else:
-            path = old_path = tokens[i + 1]
-            i += 2
+            path = old_path = next(tokens)
         diffs.append(_diff(status, path, old_path, old_mode, new_mode, old_blob, new_blob))
-    return diffs, i
+    return diffs, None
 
 
 def _diff(

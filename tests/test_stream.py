@@ -106,7 +106,7 @@ def test_the_publication_index_agrees_with_the_history_it_replaces(tmp_path: Pat
     (repo.path / os.fsdecode(odd)).write_text("e: 1\n")
     repo.commit("a name that is not UTF-8")
     history = read_history(repo.path, pathspecs=("records",))
-    index = Publications.index(repo.path, repo.head(), "records", tmp_path / "index.sqlite")
+    index = Publications.index(repo.path, repo.head(), "records")
     try:
         assert index.commits == len(history.commits)
         ranks = {commit.sha: n for n, commit in enumerate(history.commits)}

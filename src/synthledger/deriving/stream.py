@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from synthledger.config import ArchiveConfig
@@ -96,7 +94,7 @@ class Publication(NamedTuple):
 
 @contextmanager
 def open_build(config: ArchiveConfig, rev: str = "HEAD") -> Iterator[Build]:
-    """The build of every paper at ``rev``; what it keeps on disk is gone after the block.
+    """The build of every paper at ``rev``; what it spills to disk is gone after the block.
 
     One ``git log`` fills an on-disk index of publication commits
     (:mod:`synthledger.ledger.publications`) and one ``git ls-tree`` lists the
@@ -107,15 +105,12 @@ def open_build(config: ArchiveConfig, rev: str = "HEAD") -> Iterator[Build]:
     if head is None:
         yield Build(None, (), {}, None, (), lambda keep, cache: iter(()), lambda commit: -1)
         return
-    with tempfile.TemporaryDirectory(prefix="synthledger-build-") as scratch:
-        index = Publications.index(
-            config.root, head, config.records_dir, Path(scratch, "publications.sqlite")
-        )
-        try:
-            with BlobReader(config.root) as blobs:
-                yield _Reader(config, head, index, blobs).build()
-        finally:
-            index.close()
+    index = Publications.index(config.root, head, config.records_dir)
+    try:
+        with BlobReader(config.root) as blobs:
+            yield _Reader(config, head, index, blobs).build()
+    finally:
+        index.close()
 
 
 _PAPERS_A_BATCH = 256  # papers whose records one ``git cat-file`` reads

@@ -2,10 +2,12 @@
 
 A manifest needs, of history, only the commit that first added each of its
 records (its publication commit, and so publication order). This index holds
-exactly that, for every path under the records folder, in an SQLite file
-(the standard library's), filled from one ``git log`` read as git writes it:
-memory stays the same whatever the size of the archive, and the walk is
-never held whole. The answers are those of :mod:`synthledger.ledger.history`,
+exactly that, for every path under the records folder, in a private SQLite
+database (the standard library's), filled from one ``git log`` read as git
+writes it. SQLite keeps such a database in memory up to its cache size and
+spills the rest to a temporary file (in TMPDIR) that it deletes when closed:
+a small archive never touches the disk, a large one holds the cache's worth,
+and the walk is never held whole. The answers are those of :mod:`synthledger.ledger.history`,
 which the tests compare.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from synthledger.config import ArchiveConfig
+from synthledger.errors import SynthledgerError
 from synthledger.layout import ArchiveFile, FileKind, classify
 from synthledger.ledger.git import git, stream_tokens
 from synthledger.ledger.history import ChangeKind, Commit, iter_log
@@ -38,6 +41,19 @@ CREATE TABLE tree (path BLOB PRIMARY KEY, blob TEXT NOT NULL, paper BLOB, kind T
     WITHOUT ROWID;
 """
 _BATCH = 5000  # rows a write waits for: fewer round trips into SQLite
+_PRAGMAS = (
+    "PRAGMA cache_size = -32768",  # KiB: what it holds in memory before it spills
+    "PRAGMA journal_mode = OFF",  # scratch: rebuilt, never recovered
+    "PRAGMA synchronous = OFF",
+    "PRAGMA temp_store = FILE",  # its sorts spill too
+)
+
+
+def _spill_error(exc: sqlite3.Error) -> SynthledgerError:
+    return SynthledgerError(
+        f"cannot keep the index of history in the temporary folder ({exc}): "
+        "free space there (TMPDIR names it) or raise the file size limit"
+    )
 
 
 def _stored(text: str) -> bytes:
@@ -66,13 +82,23 @@ class Publications:
         self.commits = commits  # on the first-parent line of the commit indexed
 
     @classmethod
-    def index(cls, repo_dir: Path, head: str, folder: str, file: Path) -> Publications:
-        """Index ``folder``'s paths on ``head``'s first-parent line into a new ``file``."""
+    def index(cls, repo_dir: Path, head: str, folder: str) -> Publications:
+        """Index ``folder``'s paths on ``head``'s first-parent line."""
         count = int(git(repo_dir, "rev-list", "--first-parent", "--count", head).strip() or 0)
-        db = sqlite3.connect(file, isolation_level=None)
-        db.execute("PRAGMA journal_mode = OFF")  # a scratch file: rebuilt, never recovered
-        db.execute("PRAGMA synchronous = OFF")
-        db.executescript(_SCHEMA)
+        db = sqlite3.connect("", isolation_level=None)  # "": private, deleted when closed
+        try:
+            for pragma in _PRAGMAS:
+                db.execute(pragma)
+            db.executescript(_SCHEMA)
+            return cls._filled(db, count, repo_dir, head, folder)
+        except sqlite3.Error as exc:
+            db.close()
+            raise _spill_error(exc) from exc
+
+    @classmethod
+    def _filled(
+        cls, db: sqlite3.Connection, count: int, repo_dir: Path, head: str, folder: str
+    ) -> Publications:
         commits: list[tuple[object, ...]] = []
         added: list[tuple[bytes, int, int]] = []
         db.execute("BEGIN")
@@ -96,6 +122,12 @@ class Publications:
 
     def list_tree(self, config: ArchiveConfig, head: str) -> None:
         """Add every file under the records folder at ``head`` (one ``git ls-tree``)."""
+        try:
+            self._list_tree(config, head)
+        except sqlite3.Error as exc:
+            raise _spill_error(exc) from exc
+
+    def _list_tree(self, config: ArchiveConfig, head: str) -> None:
         rows: list[tuple[bytes, str, bytes | None, str]] = []
         self._db.execute("BEGIN")
         for line in stream_tokens(
@@ -125,9 +157,13 @@ class Publications:
             f"LEFT JOIN added a ON a.path = t.path WHERE {where} "
             "ORDER BY t.paper, a.rank IS NULL, a.rank, a.position, t.path"
         )
-        for path, blob, owner, kind, rank, position in cursor:
-            file = ArchiveFile(_text(path), FileKind(kind), None if owner is None else _text(owner))
-            yield TreeRow(file, blob, None if rank is None else (rank, position))
+        try:
+            for path, blob, owner, kind, rank, position in cursor:
+                owner_id = None if owner is None else _text(owner)
+                file = ArchiveFile(_text(path), FileKind(kind), owner_id)
+                yield TreeRow(file, blob, None if rank is None else (rank, position))
+        except sqlite3.Error as exc:  # its sort may spill to disk
+            raise _spill_error(exc) from exc
 
     def close(self) -> None:
         self._db.close()

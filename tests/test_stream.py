@@ -106,7 +106,7 @@ def test_the_publication_index_agrees_with_the_history_it_replaces(tmp_path: Pat
     (repo.path / os.fsdecode(odd)).write_text("e: 1\n")
     repo.commit("a name that is not UTF-8")
     history = read_history(repo.path, pathspecs=("records",))
-    index = Publications.index(repo.path, repo.head(), "records")
+    index = Publications.index(load_config(repo.path), repo.head())
     try:
         assert index.commits == len(history.commits)
         ranks = {commit.sha: n for n, commit in enumerate(history.commits)}
@@ -143,3 +143,54 @@ def test_the_index_streams_the_bytes_of_the_whole_index() -> None:
         assert b"".join(index_chunks(some)) == dumps_bytes(index_of(some))
     with pytest.raises(ValueError, match="out of order"):
         b"".join(index_chunks([rows[1], rows[0]]))
+
+
+def _contents(index: Publications) -> tuple[object, ...]:
+    rows = [*index.tree(paper=True), *index.tree(paper=False)]
+    ranks = {row.publication[0] for row in rows if row.publication is not None}
+    return index.commits, rows, {rank: index.commit(rank) for rank in ranks}
+
+
+def test_a_kept_index_answers_as_one_built_whole(repo: GitRepo, tmp_path: Path) -> None:
+    """Brought up commit by commit, across a rewritten line and a damaged file."""
+    config = load_config(repo.path)
+    kept = tmp_path / "cache" / "history.sqlite"
+    line = repo.git("rev-list", "--first-parent", "--reverse", "HEAD").split()
+
+    def compare(commit: str) -> Publications:
+        whole = Publications.index(config, commit)
+        index = Publications.kept(config, commit, kept)
+        try:
+            assert _contents(index) == _contents(whole)
+        finally:
+            whole.close()
+            index.close()
+        return index
+
+    first = compare(line[1])
+    assert first.since is None and first.touched is None  # nothing kept yet
+    again = compare(line[1])
+    assert again.since == line[1] and again.touched == frozenset()
+    later = compare(line[-2])
+    assert later.since == line[1] and later.touched == {"p2", "p3", "p4", "p5", SEED_003, SEED_000}
+    compare(line[-1])
+    # A line that does not hold the kept commit (a rewritten history): built whole again.
+    repo.git("checkout", "-q", "-b", "rewritten", line[2])
+    repo.commit("another line", {"records/papers/p9/synthesis.yaml": "contract: x\n"})
+    assert compare(repo.head()).since is None
+    kept.write_bytes(b"not a database, or a damaged one")
+    assert compare(line[-1]).since is None
+
+
+def test_open_build_with_a_cache_says_which_papers_changed(repo: GitRepo, tmp_path: Path) -> None:
+    config = load_config(repo.path)
+    with open_build(config, "HEAD~2", cache=tmp_path) as build:
+        before = {p.id: p for p in build.papers()}
+        assert build.since is None and build.touched is None
+    with open_build(config, cache=tmp_path) as build:
+        after = {p.id: p for p in build.papers()}
+        assert build.since == repo.git("rev-parse", "HEAD~2").strip()
+        assert build.touched == {SEED_000}  # HEAD~1 corrects it; HEAD adds a policy
+    with open_build(config) as build:
+        assert {p.id: p for p in build.papers()} == after
+    assert after.keys() == before.keys() and after[SEED_003] == before[SEED_003]

@@ -58,7 +58,7 @@ def build_shard(
     findings: list[Finding] = []
     count = 0
     make_directory(out)
-    with paused_cycle_collection(), open_build(config, rev) as build:  # records form no cycles
+    with paused_cycle_collection(), open_build(config, rev, cache=cache) as build:  # no cycles
         findings.extend(build.findings)
         kept = ManifestCache(cache, build) if cache is not None else None
 

@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from synthledger.config import ArchiveConfig
@@ -59,6 +60,10 @@ class Build:
     policy: Entry | None  # the one in force at the tip, of those that satisfy their contract
     # Findings that belong to no paper (a policy's), reported once.
     findings: tuple[Finding, ...]
+    # With a kept index: the commit the last build was at, and the papers whose files
+    # differ between it and the tip. None: not known (every paper may have changed).
+    since: str | None
+    touched: frozenset[str] | None
     _papers: Callable[[Callable[[str], bool] | None, PaperCache | None], Iterator[BuiltPaper]]
     _rank: Callable[[str], int]
 
@@ -93,19 +98,27 @@ class Publication(NamedTuple):
 
 
 @contextmanager
-def open_build(config: ArchiveConfig, rev: str = "HEAD") -> Iterator[Build]:
-    """The build of every paper at ``rev``; what it spills to disk is gone after the block.
+def open_build(
+    config: ArchiveConfig, rev: str = "HEAD", *, cache: Path | None = None
+) -> Iterator[Build]:
+    """The build of every paper at ``rev``.
 
-    One ``git log`` fills an on-disk index of publication commits
-    (:mod:`synthledger.ledger.publications`) and one ``git ls-tree`` lists the
-    tip; records are then read a batch of papers at a time. Memory is that of
-    a batch, whatever the size of the archive.
+    One ``git log`` and one ``git ls-tree`` fill an index of publication commits
+    and files (:mod:`synthledger.ledger.publications`) that spills to disk, and
+    is gone after the block; records are then read a batch of papers at a time.
+    Memory is that of a batch, whatever the size of the archive. With
+    ``cache`` (a folder), the index is kept there between builds and brought up
+    to ``rev`` by reading only the commits since the last build: ``since`` and
+    ``touched`` then say which papers' files changed.
     """
     head = resolve_head(config.root, rev)
     if head is None:
-        yield Build(None, (), {}, None, (), lambda keep, cache: iter(()), lambda commit: -1)
+        yield Build(None, (), {}, None, (), None, None, lambda keep, cache: iter(()), lambda c: -1)
         return
-    index = Publications.index(config.root, head, config.records_dir)
+    if cache is None:
+        index = Publications.index(config, head)
+    else:
+        index = Publications.kept(config, head, cache / "history.sqlite")
     try:
         with BlobReader(config.root) as blobs:
             yield _Reader(config, head, index, blobs).build()
@@ -128,7 +141,6 @@ class _Reader:
         self.contract_files = read_contracts(config, head)
         self.contracts = Contracts.committed(self.contract_files)
         self._commits: dict[int, Commit] = {}
-        index.list_tree(config, head)
 
     def build(self) -> Build:
         policies = self._entries(
@@ -149,6 +161,8 @@ class _Reader:
             self.contract_files,
             self.policy,
             tuple(shared),
+            self.index.since,
+            self.index.touched,
             self.papers,
             self.index.rank,
         )

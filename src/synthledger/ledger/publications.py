@@ -2,17 +2,24 @@
 
 A manifest needs, of history, only the commit that first added each of its
 records (its publication commit, and so publication order). This index holds
-exactly that, for every path under the records folder, in a private SQLite
-database (the standard library's), filled from one ``git log`` read as git
-writes it. SQLite keeps such a database in memory up to its cache size and
-spills the rest to a temporary file (in TMPDIR) that it deletes when closed:
-a small archive never touches the disk, a large one holds the cache's worth,
-and the walk is never held whole. The answers are those of :mod:`synthledger.ledger.history`,
-which the tests compare.
+exactly that, for every path under the records folder, and the files there at
+one commit, in an SQLite database (the standard library's), filled from one
+``git log`` and one ``git ls-tree`` read as git writes them: the walk is never
+held whole.
+
+:meth:`Publications.index` builds a private database, which SQLite keeps in
+memory up to its cache size and spills to a temporary file (in TMPDIR) that it
+deletes when closed: a small archive never touches the disk, a large one holds
+the cache's worth. :meth:`Publications.kept` keeps one in a file between
+builds (a cache folder) and brings it up to date by reading only the commits
+since: a build after one new commit reads one commit of history. The answers
+are those of :mod:`synthledger.ledger.history`, which the tests compare.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +27,14 @@ from typing import NamedTuple
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
+from synthledger.files import make_directory
 from synthledger.layout import ArchiveFile, FileKind, classify
 from synthledger.ledger.git import git, stream_tokens
 from synthledger.ledger.history import ChangeKind, Commit, iter_log
 
+FORMAT = "1"  # of a kept index; another format is built again
 _SCHEMA = """
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE commits (
     rank INTEGER PRIMARY KEY,  -- position on the first-parent line, oldest 0
     sha TEXT NOT NULL, parents TEXT NOT NULL, author_name BLOB NOT NULL,
@@ -36,34 +46,20 @@ CREATE INDEX commits_by_sha ON commits (sha);
 CREATE TABLE added (
     path BLOB PRIMARY KEY, rank INTEGER NOT NULL, position INTEGER NOT NULL
 ) WITHOUT ROWID;
--- Every file under the folder at the commit indexed, with what its place makes it.
+-- Every file under the records folder at the commit indexed, with what its place makes it.
 CREATE TABLE tree (path BLOB PRIMARY KEY, blob TEXT NOT NULL, paper BLOB, kind TEXT NOT NULL)
     WITHOUT ROWID;
 """
-_BATCH = 5000  # rows a write waits for: fewer round trips into SQLite
 _PRAGMAS = (
     "PRAGMA cache_size = -32768",  # KiB: what it holds in memory before it spills
-    "PRAGMA journal_mode = OFF",  # scratch: rebuilt, never recovered
-    "PRAGMA synchronous = OFF",
     "PRAGMA temp_store = FILE",  # its sorts spill too
 )
-
-
-def _spill_error(exc: sqlite3.Error) -> SynthledgerError:
-    return SynthledgerError(
-        f"cannot keep the index of history in the temporary folder ({exc}): "
-        "free space there (TMPDIR names it) or raise the file size limit"
-    )
-
-
-def _stored(text: str) -> bytes:
-    """Text as SQLite keeps it here: bytes, so that a path git reports that is not
-    UTF-8 (SL207) round-trips, and byte order is the order of code points."""
-    return text.encode("utf-8", "surrogateescape")
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
+_BATCH = 5000  # rows a write waits for: fewer round trips into SQLite
+# The first addition is the oldest: of two, the smaller rank stays.
+_ADD = (
+    "INSERT INTO added VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE "
+    "SET rank = excluded.rank, position = excluded.position WHERE excluded.rank < added.rank"
+)
 
 
 class TreeRow(NamedTuple):
@@ -75,78 +71,89 @@ class TreeRow(NamedTuple):
 
 
 class Publications:
-    """The publication commit of every path under one folder, up to one commit."""
+    """The publication commit of every path under the records folder, and the files
+    there, at one commit."""
 
-    def __init__(self, connection: sqlite3.Connection, commits: int) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        commits: int,
+        since: str | None = None,
+        touched: frozenset[str] | None = None,
+    ) -> None:
         self._db = connection
         self.commits = commits  # on the first-parent line of the commit indexed
+        # For a kept index brought up to date: the commit it was at, and the papers whose
+        # folders' files differ since. None when it was built whole.
+        self.since = since
+        self.touched = touched
 
     @classmethod
-    def index(cls, repo_dir: Path, head: str, folder: str) -> Publications:
-        """Index ``folder``'s paths on ``head``'s first-parent line."""
-        count = int(git(repo_dir, "rev-list", "--first-parent", "--count", head).strip() or 0)
+    def index(cls, config: ArchiveConfig, head: str) -> Publications:
+        """The index of ``head``, read whole."""
         db = sqlite3.connect("", isolation_level=None)  # "": private, deleted when closed
         try:
-            for pragma in _PRAGMAS:
-                db.execute(pragma)
-            db.executescript(_SCHEMA)
-            return cls._filled(db, count, repo_dir, head, folder)
+            db.execute("PRAGMA journal_mode = OFF")  # nothing to recover: it is rebuilt
+            return cls(db, _built(db, config, head))
         except sqlite3.Error as exc:
             db.close()
             raise _spill_error(exc) from exc
+        except BaseException:
+            db.close()
+            raise
 
     @classmethod
-    def _filled(
-        cls, db: sqlite3.Connection, count: int, repo_dir: Path, head: str, folder: str
-    ) -> Publications:
-        commits: list[tuple[object, ...]] = []
-        added: list[tuple[bytes, int, int]] = []
-        db.execute("BEGIN")
-        for newest, (commit, diffs) in enumerate(iter_log(repo_dir, head, (folder,))):
-            rank = count - 1 - newest
-            # git writes newest first: a later (older) addition replaces an earlier one.
-            additions = [
-                _stored(d.path)
-                for d in diffs
-                if d.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and d.new_blob is not None
-            ]
-            if not additions:
-                continue
-            commits.append(_commit_row(rank, commit))
-            added.extend((path, rank, position) for position, path in enumerate(additions))
-            if len(added) >= _BATCH:
-                _flush(db, commits, added)
-        _flush(db, commits, added)
-        db.execute("COMMIT")
-        return cls(db, count)
+    def kept(cls, config: ArchiveConfig, head: str, file: Path) -> Publications:
+        """The index of ``head`` kept in ``file`` between builds.
 
-    def list_tree(self, config: ArchiveConfig, head: str) -> None:
-        """Add every file under the records folder at ``head`` (one ``git ls-tree``)."""
+        It is brought up to ``head`` by reading only the commits since the one it
+        was at, when that one is on ``head``'s first-parent line, and built whole
+        otherwise (and when it is absent, damaged, or of another format or layout).
+        """
+        make_directory(file.parent)
+        with _locked(file):  # one writer at a time; readers see whole updates (WAL)
+            try:
+                return cls._brought_up(config, head, file)
+            except sqlite3.DatabaseError:
+                _remove(file)  # not a database, or damaged: a miss, built again
+                return cls._brought_up(config, head, file)
+
+    @classmethod
+    def _brought_up(cls, config: ArchiveConfig, head: str, file: Path) -> Publications:
+        db = sqlite3.connect(file, isolation_level=None)
         try:
-            self._list_tree(config, head)
-        except sqlite3.Error as exc:
+            db.execute("PRAGMA journal_mode = WAL")
+            state = _state(db)
+            old, layout = state.get("tip"), _layout(config)
+            if old is None or state.get("format") != FORMAT or state.get("layout") != layout:
+                db.close()
+                _remove(file)
+                db = sqlite3.connect(file, isolation_level=None)
+                db.execute("PRAGMA journal_mode = WAL")
+                return cls(db, _built(db, config, head, layout))
+            count = int(state["commits"])
+            if old == head:
+                return cls(db, count, old, frozenset())
+            newer = _commits_since(config.root, head, old, count)
+            if newer is None:  # rewritten, or another line: start again
+                for table in ("state", "commits", "added", "tree"):
+                    db.execute(f"DROP TABLE {table}")
+                return cls(db, _built(db, config, head, layout))
+            db.execute("BEGIN")
+            _fill_log(db, config, head, old, count + newer)
+            touched = _update_tree(db, config, old, head)
+            _set_state(db, head, count + newer, layout)
+            db.execute("COMMIT")
+            return cls(db, count + newer, old, touched)
+        except sqlite3.OperationalError as exc:  # a full disk, a file size limit
+            db.close()
             raise _spill_error(exc) from exc
+        except BaseException:  # a damaged file too: ``kept`` builds it again
+            db.close()
+            raise
 
-    def _list_tree(self, config: ArchiveConfig, head: str) -> None:
-        rows: list[tuple[bytes, str, bytes | None, str]] = []
-        self._db.execute("BEGIN")
-        for line in stream_tokens(
-            config.root, "ls-tree", "-r", "-z", head, "--", config.records_dir
-        ):
-            if not line:
-                continue
-            meta, path = line.split("\t", 1)
-            _mode, kind, blob = meta.split(" ")
-            if kind != "blob":
-                continue
-            file = classify(path, config)
-            paper = None if file.paper is None else _stored(file.paper)
-            rows.append((_stored(path), blob, paper, file.kind.value))
-            if len(rows) >= _BATCH:
-                self._db.executemany("INSERT INTO tree VALUES (?, ?, ?, ?)", rows)
-                rows.clear()
-        self._db.executemany("INSERT INTO tree VALUES (?, ?, ?, ?)", rows)
-        self._db.execute("COMMIT")
+    def close(self) -> None:
+        self._db.close()
 
     def tree(self, *, paper: bool) -> Iterator[TreeRow]:
         """The files of the papers (``paper``) or the others, by paper id (byte order: that
@@ -165,15 +172,21 @@ class Publications:
         except sqlite3.Error as exc:  # its sort may spill to disk
             raise _spill_error(exc) from exc
 
-    def close(self) -> None:
-        self._db.close()
-
     def publication(self, path: str) -> tuple[int, int] | None:
         """(rank of the commit, position in it) of ``path``'s first addition, or None."""
         row = self._db.execute(
             "SELECT rank, position FROM added WHERE path = ?", (_stored(path),)
         ).fetchone()
         return None if row is None else (row[0], row[1])
+
+    def publications(self, paths: Iterator[str]) -> dict[str, tuple[int, int]]:
+        """``publication`` of each of ``paths`` that has one."""
+        found = {}
+        for path in paths:
+            where = self.publication(path)
+            if where is not None:
+                found[path] = where
+        return found
 
     def commit(self, rank: int) -> Commit:
         row = self._db.execute("SELECT * FROM commits WHERE rank = ?", (rank,)).fetchone()
@@ -196,14 +209,163 @@ class Publications:
         row = self._db.execute("SELECT rank FROM commits WHERE sha = ?", (sha,)).fetchone()
         return -1 if row is None else int(row[0])
 
-    def publications(self, paths: Iterator[str]) -> dict[str, tuple[int, int]]:
-        """``publication`` of each of ``paths`` that has one."""
-        found = {}
-        for path in paths:
-            where = self.publication(path)
-            if where is not None:
-                found[path] = where
-        return found
+
+def _built(db: sqlite3.Connection, config: ArchiveConfig, head: str, layout: str = "") -> int:
+    """Fill an empty ``db`` with the index of ``head``; the commits on its line."""
+    for pragma in _PRAGMAS:
+        db.execute(pragma)
+    db.executescript(_SCHEMA)
+    count = _line_length(config.root, head)
+    db.execute("BEGIN")
+    _fill_log(db, config, head, None, count)
+    _fill_tree(db, config, head)
+    _set_state(db, head, count, layout)
+    db.execute("COMMIT")
+    return count
+
+
+def _fill_log(
+    db: sqlite3.Connection, config: ArchiveConfig, head: str, stop: str | None, count: int
+) -> None:
+    """The publications of the commits of ``head``'s line down to ``stop`` (excluded);
+    ``count`` commits are on the line."""
+    commits: list[tuple[object, ...]] = []
+    added: list[tuple[bytes, int, int]] = []
+    for newest, (commit, diffs) in enumerate(
+        iter_log(config.root, head, (config.records_dir,), stop=stop)
+    ):
+        rank = count - 1 - newest
+        additions = [
+            _stored(d.path)
+            for d in diffs
+            if d.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and d.new_blob is not None
+        ]
+        if not additions:
+            continue
+        commits.append(_commit_row(rank, commit))
+        added.extend((path, rank, position) for position, path in enumerate(additions))
+        if len(added) >= _BATCH:
+            _flush(db, commits, added)
+    _flush(db, commits, added)
+
+
+def _fill_tree(db: sqlite3.Connection, config: ArchiveConfig, head: str) -> None:
+    """Every file under the records folder at ``head`` (one ``git ls-tree``)."""
+    rows: list[tuple[bytes, str, bytes | None, str]] = []
+    listing = stream_tokens(config.root, "ls-tree", "-r", "-z", head, "--", config.records_dir)
+    for line in listing:
+        if not line:
+            continue
+        meta, path = line.split("\t", 1)
+        _mode, kind, blob = meta.split(" ")
+        if kind == "blob":
+            rows.append(_tree_row(config, path, blob))
+        if len(rows) >= _BATCH:
+            db.executemany("INSERT INTO tree VALUES (?, ?, ?, ?)", rows)
+            rows.clear()
+    db.executemany("INSERT INTO tree VALUES (?, ?, ?, ?)", rows)
+
+
+def _update_tree(
+    db: sqlite3.Connection, config: ArchiveConfig, old: str, head: str
+) -> frozenset[str]:
+    """Bring the files from ``old``'s tree to ``head``'s; the papers whose files changed."""
+    fields = stream_tokens(
+        config.root,
+        "diff-tree",
+        "-r",
+        "-z",
+        "--no-renames",
+        "--no-abbrev",
+        old,
+        head,
+        "--",
+        config.records_dir,
+    )
+    touched: set[str] = set()
+    for meta in fields:
+        if not meta.startswith(":"):
+            continue
+        path = next(fields)
+        _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].split(" ")
+        db.execute("DELETE FROM tree WHERE path = ?", (_stored(path),))
+        # A file (not a gitlink or a deletion): what ls-tree -r would list as a blob.
+        if status != "D" and not new_mode.startswith("160"):
+            db.execute("INSERT INTO tree VALUES (?, ?, ?, ?)", _tree_row(config, path, new_blob))
+        paper = classify(path, config).paper
+        if paper is not None:
+            touched.add(paper)
+    return frozenset(touched)
+
+
+def _tree_row(config: ArchiveConfig, path: str, blob: str) -> tuple[bytes, str, bytes | None, str]:
+    file = classify(path, config)
+    paper = None if file.paper is None else _stored(file.paper)
+    return (_stored(path), blob, paper, file.kind.value)
+
+
+def _line_length(repo_dir: Path, head: str) -> int:
+    return int(git(repo_dir, "rev-list", "--first-parent", "--count", head).strip() or 0)
+
+
+def _commits_since(repo_dir: Path, head: str, old: str, count: int) -> int | None:
+    """How many commits ``head``'s first-parent line has after ``old``, which the kept
+    index says is its ``count``-th; None when ``old`` is not on that line there."""
+    total = _line_length(repo_dir, head)
+    newer = total - count
+    if newer < 1:
+        return None
+    found = git(repo_dir, "rev-list", "--first-parent", f"--skip={newer}", "-n", "1", head)
+    return newer if found.strip() == old else None
+
+
+def _state(db: sqlite3.Connection) -> dict[str, str]:
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'state'").fetchone()
+    if exists is None:
+        return {}
+    return dict(db.execute("SELECT key, value FROM state").fetchall())
+
+
+def _set_state(db: sqlite3.Connection, head: str, count: int, layout: str) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO state VALUES (?, ?)",
+        [("tip", head), ("commits", str(count)), ("layout", layout), ("format", FORMAT)],
+    )
+
+
+def _layout(config: ArchiveConfig) -> str:
+    """What classifying a path depends on: an index kept for another layout is rebuilt."""
+    return f"{config.records_dir}\0{config.schemas_dir}\0{config.paper_folders}"
+
+
+@contextlib.contextmanager
+def _locked(file: Path) -> Iterator[None]:
+    with open(file.with_name(file.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _remove(file: Path) -> None:
+    for name in (file.name, f"{file.name}-wal", f"{file.name}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            file.with_name(name).unlink()
+
+
+def _spill_error(exc: sqlite3.Error) -> SynthledgerError:
+    return SynthledgerError(
+        f"cannot keep the index of history on disk ({exc}): free space in the temporary "
+        "folder (TMPDIR names it) or the cache folder, or raise the file size limit"
+    )
+
+
+def _stored(text: str) -> bytes:
+    """Text as SQLite keeps it here: bytes, so that a path git reports that is not
+    UTF-8 (SL207) round-trips, and byte order is the order of code points."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
 
 
 def _commit_row(rank: int, commit: Commit) -> tuple[object, ...]:
@@ -223,6 +385,6 @@ def _flush(
     db: sqlite3.Connection, commits: list[tuple[object, ...]], added: list[tuple[bytes, int, int]]
 ) -> None:
     db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?)", commits)
-    db.executemany("INSERT OR REPLACE INTO added VALUES (?, ?, ?)", added)
+    db.executemany(_ADD, added)
     commits.clear()
     added.clear()

@@ -172,7 +172,7 @@ def test_a_kept_index_answers_as_one_built_whole(repo: GitRepo, tmp_path: Path) 
     again = compare(line[1])
     assert again.since == line[1] and again.touched == frozenset()
     later = compare(line[-2])
-    assert later.since == line[1] and later.touched == {"p2", "p3", "p4", "p5", SEED_003, SEED_000}
+    assert later.since == line[1] and later.touched == frozenset({"p2", "p3", "p4", "p5", SEED_003, SEED_000})
     compare(line[-1])
     # A line that does not hold the kept commit (a rewritten history): built whole again.
     repo.git("checkout", "-q", "-b", "rewritten", line[2])
@@ -190,7 +190,7 @@ def test_open_build_with_a_cache_says_which_papers_changed(repo: GitRepo, tmp_pa
     with open_build(config, cache=tmp_path) as build:
         after = {p.id: p for p in build.papers()}
         assert build.since == repo.git("rev-parse", "HEAD~2").strip()
-        assert build.touched == {SEED_000}  # HEAD~1 corrects it; HEAD adds a policy
+        assert build.touched == frozenset({SEED_000})  # HEAD~1 corrects it; HEAD adds a policy
     with open_build(config) as build:
         assert {p.id: p for p in build.papers()} == after
     assert after.keys() == before.keys() and after[SEED_003] == before[SEED_003]

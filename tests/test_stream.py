@@ -172,7 +172,9 @@ def test_a_kept_index_answers_as_one_built_whole(repo: GitRepo, tmp_path: Path) 
     again = compare(line[1])
     assert again.since == line[1] and again.touched == frozenset()
     later = compare(line[-2])
-    assert later.since == line[1] and later.touched == frozenset({"p2", "p3", "p4", "p5", SEED_003, SEED_000})
+    assert later.since == line[1] and later.touched == frozenset(
+        {"p2", "p3", "p4", "p5", SEED_003, SEED_000}
+    )
     compare(line[-1])
     # A line that does not hold the kept commit (a rewritten history): built whole again.
     repo.git("checkout", "-q", "-b", "rewritten", line[2])

@@ -62,6 +62,24 @@ def test_a_broken_record_exits_1_with_its_finding_on_stdout(broken: Archive) -> 
     assert result.stderr == ""
 
 
+def test_the_hook_on_a_synthesis_imports_only_what_a_synthesis_needs(archive: Archive) -> None:
+    # Start-up time is a feature of a hook: ORCID check digits and JSON Patch (for
+    # corrections) are imported when a record asks for them.
+    script = (
+        "import sys; from synthledger.cli import main; status = main(['validate', "
+        f"{SYNTHESIS!r}]); print(status, [m for m in ('jsonpatch', 'stdnum') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=archive.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr
+
+
 def test_warnings_exit_0_unless_strict(archive: Archive) -> None:
     cut = "Eight-bit weight quantization halves the latency of code completion mod"
     archive.add_synthesis(text=archive.synthesis_text().replace(C1, cut))

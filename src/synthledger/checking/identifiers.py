@@ -17,8 +17,6 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-from stdnum.iso7064 import mod_11_2
-
 _NEW_ARXIV = re.compile(r"(\d\d)(\d\d)\.(\d+)(?:v(\d+))?")
 _OLD_ARXIV = re.compile(r"([a-z-]+)(?:\.([A-Z]{2}))?/(\d\d)(\d\d)(\d+)(?:v(\d+))?")
 # The archives that had identifiers of the old scheme (q-fin and stat came later).
@@ -99,6 +97,8 @@ def handle_problem(text: str) -> str | None:
 def orcid_problem(text: str) -> str | None:
     if _ORCID.fullmatch(text) is None:
         return "not four groups of four digits, the last one ending in a digit or X"
+    from stdnum.iso7064 import mod_11_2  # only here: it imports pydoc and ssl, 20 ms a hook
+
     if not mod_11_2.is_valid(text.replace("-", "")):
         return "its check digit (the last character) does not match the other 15"
     return None

@@ -5,9 +5,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import jsonpatch
-import jsonpointer
-
 
 class PatchFailure(Exception):
     """A patch that does not apply; the message says which operation and why."""
@@ -15,6 +12,10 @@ class PatchFailure(Exception):
 
 def apply_patch(target: dict[str, Any], operations: list[Any]) -> dict[str, Any]:
     """``target`` with ``operations`` applied; ``target`` itself is left alone."""
+    # Imported when a correction is applied: a hook checking a synthesis never pays for it.
+    import jsonpatch
+    import jsonpointer
+
     try:
         patched = jsonpatch.JsonPatch(operations).apply(copy.deepcopy(target))
     except jsonpatch.JsonPatchTestFailed as exc:

@@ -27,7 +27,8 @@ def read_pages(config: ArchiveConfig, rev: str = "HEAD", ids: Sequence[str] = ()
     A paper whose synthesis breaks its contract has no manifest and so no
     page; ``built.findings`` says why.
     """
-    snapshot = read_snapshot(config, rev)
+    # Those papers' folders alone: git walks history for them, not for the archive.
+    snapshot = read_snapshot(config, rev, papers=list(ids) if ids else None)
     known = set(snapshot.papers())
     unknown = [paper for paper in ids if paper not in known]
     if unknown:

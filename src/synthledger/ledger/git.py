@@ -34,10 +34,16 @@ GIT_ENVIRONMENT = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull}
 # The same history must read the same on every clone, whatever the local
 # configuration: log.showSignature would mix gpg output into the stream, an
 # order file would reorder a commit's changes, another output encoding its names.
-# A walk of the whole archive maps its packs into memory: with git's defaults
-# (1 GiB windows, 8 GiB in all), 600 MB at 100,000 papers. Small windows,
-# reused, keep git's memory bounded for a little more time.
-BOUNDED_PACKS = ("core.packedGitWindowSize=16m", "core.packedGitLimit=128m")
+# A walk of the whole archive maps its packs into memory and caches delta bases:
+# with git's defaults (1 GiB windows, 8 GiB in all, a 96 MB cache), 630 MB at
+# 100,000 papers. Smaller windows, reused, and a small cache keep git's memory
+# bounded: 235 MB there, for about the same time (half these sizes: 170 MB, but
+# a third slower).
+BOUNDED_PACKS = (
+    "core.packedGitWindowSize=32m",
+    "core.packedGitLimit=128m",
+    "core.deltaBaseCacheLimit=16m",
+)
 
 _GIT_OPTIONS = (
     "--no-replace-objects",

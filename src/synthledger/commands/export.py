@@ -61,7 +61,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_root_option(parser)
 
 
+# The formats that read the records themselves, not only each paper's manifest and view.
+READS_RECORDS = frozenset({"changes", "prov", "provn"})
+
+
 def run(args: argparse.Namespace) -> int:
+    from synthledger.deriving.stream import open_build
     from synthledger.errors import SynthledgerError
     from synthledger.findings import exit_status
     from synthledger.ledger.git import resolve_commit
@@ -76,20 +81,35 @@ def run(args: argparse.Namespace) -> int:
         raise SynthledgerError("--since is for --to changes only")
     config = archive_config(args)
     with paused_cycle_collection():  # records and manifests form no cycles
-        with progress("reading history", None, enabled=progress_wanted(args.format)):
-            snapshot = read_snapshot(config, args.rev)
-        unknown = [paper for paper in args.ids if paper not in set(snapshot.papers())]
-        if unknown:
-            raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
-        tip = snapshot.tip.sha if snapshot.tip else None
-        source = Source(
-            config=settings_at(config, tip) if tip else config,
-            snapshot=snapshot,
-            contracts=Contracts.for_archive(config),
-            ids=args.ids or None,
-            since=resolve_commit(config.root, args.since) if args.since else None,
-        )
-        size = write_output(load(args.to).render(source), args.out)
+        if not args.ids and args.to not in READS_RECORDS:
+            # Every paper, streamed from a full build: memory does not grow with the archive.
+            with open_build(config, args.rev) as build:
+                tip = build.tip.sha if build.tip else None
+                source = Source(
+                    config=settings_at(config, tip) if tip else config,
+                    snapshot=None,
+                    contracts=None,
+                    ids=None,
+                    build=build,
+                )
+                size = write_output(load(args.to).render(source), args.out)
+        else:
+            with progress("reading history", None, enabled=progress_wanted(args.format)):
+                # Given papers: their folders alone; changes and PROV read the records.
+                papers = args.ids if args.ids and args.to not in READS_RECORDS else None
+                snapshot = read_snapshot(config, args.rev, papers=papers)
+            unknown = [paper for paper in args.ids if paper not in set(snapshot.papers())]
+            if unknown:
+                raise SynthledgerError(f"no paper {', '.join(unknown)} at {args.rev}")
+            tip = snapshot.tip.sha if snapshot.tip else None
+            source = Source(
+                config=settings_at(config, tip) if tip else config,
+                snapshot=snapshot,
+                contracts=Contracts.for_archive(config),
+                ids=args.ids or None,
+                since=resolve_commit(config.root, args.since) if args.since else None,
+            )
+            size = write_output(load(args.to).render(source), args.out)
     where = "stdout" if args.out == "-" else args.out
     print(f"{args.to}: {size} bytes written to {where}", file=sys.stderr)
     if source.findings:

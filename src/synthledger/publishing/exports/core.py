@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import iter_manifests_and_views
 from synthledger.deriving.status import Status
+from synthledger.deriving.stream import Build
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
@@ -138,10 +139,15 @@ class Source:
     since: str | None = None  # for ``changes``: the full hash of the older commit
     findings: list[Finding] = field(default_factory=list)
     built: Commit | None = None
+    # Where the papers stream from a full build instead (``export`` of every paper).
+    build: Build | None = None
 
     @property
     def tip(self) -> Commit:
-        tip = self.snapshot.tip if self.snapshot is not None else self.built
+        if self.build is not None:
+            tip = self.build.tip
+        else:
+            tip = self.snapshot.tip if self.snapshot is not None else self.built
         if tip is None:
             raise SynthledgerError("the archive has no commits yet: nothing to export")
         return tip
@@ -155,6 +161,13 @@ class Source:
 
     def papers(self) -> Iterator[Paper]:
         """Each paper (sorted by id), one at a time: memory does not grow with the archive."""
+        if self.build is not None:
+            self.findings.extend(self.build.findings)
+            for built in self.build.papers():
+                self.findings.extend(built.findings)
+                if built.manifest is not None and built.view is not None:
+                    yield Paper(built.id, built.manifest, built.view, built.replacements)
+            return
         assert self.snapshot is not None and self.contracts is not None, "no papers to read"
         for paper, manifest, view in iter_manifests_and_views(
             self.snapshot, self.contracts, self.ids, self.findings

@@ -7,6 +7,7 @@ changes: see :mod:`synthledger.checking.scope` for what it reads.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from synthledger.checking.scope import Scope, range_scope
@@ -55,28 +56,33 @@ def check(
     stage_done = on_progress or (lambda: None)
     scope = range_scope(config, base, head) if base else None
     whole = scope is None or scope.whole
-    validation = validate(config, None if whole or scope is None else scope.paths)
-    findings = list(validation.findings)
-    stage_done()
-    findings.extend(check_range(config, base, head) if base else check_all(config))
-    stage_done()
-    if whole or scope is None:
-        snapshot = read_snapshot(config, head)
-        manifests = build_manifests(snapshot, Contracts.committed(snapshot.contracts))
-    elif scope.papers:
-        # git's path-limited walks cost about papers x commits: past a few dozen
-        # papers one pass over the whole first-parent line costs less.
-        wide = len(scope.papers) > LIMITED_READ_PAPERS
-        snapshot = (
-            read_snapshot(config, head)
-            if wide
-            else read_snapshot(config, head, papers=scope.papers, since=base)
+    # git's path-limited walks cost about papers x commits: past a few dozen
+    # papers one pass over the whole first-parent line costs less.
+    limited = scope is not None and not whole and 0 < len(scope.papers) <= LIMITED_READ_PAPERS
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # A few papers' history is git's work on another core (its walk for the
+        # policies crosses the whole line): it runs while the files are validated.
+        reading = (
+            pool.submit(read_snapshot, config, head, papers=scope.papers, since=base)
+            if limited and scope is not None
+            else None
         )
-        present = set(snapshot.papers())
-        contracts = Contracts.committed(snapshot.contracts)  # the commit's own
-        manifests = build_manifests(snapshot, contracts, [p for p in scope.papers if p in present])
-    else:
-        manifests = ManifestSet()
+        validation = validate(config, None if whole or scope is None else scope.paths)
+        findings = list(validation.findings)
+        stage_done()
+        findings.extend(check_range(config, base, head) if base else check_all(config))
+        stage_done()
+        if whole or scope is None:
+            snapshot = read_snapshot(config, head)
+            manifests = build_manifests(snapshot, Contracts.committed(snapshot.contracts))
+        elif scope.papers:
+            snapshot = reading.result() if reading is not None else read_snapshot(config, head)
+            present = set(snapshot.papers())
+            contracts = Contracts.committed(snapshot.contracts)  # the commit's own
+            touched = [p for p in scope.papers if p in present]
+            manifests = build_manifests(snapshot, contracts, touched)
+        else:
+            manifests = ManifestSet()
     findings.extend(manifests.findings)
     stage_done()
     return CheckResult(findings, validation.checked, manifests, scope)

@@ -9,7 +9,9 @@ the shards of a build together give the bytes one build gives.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from synthledger.errors import SynthledgerError
 
@@ -43,3 +45,28 @@ def parse_shard(text: str) -> Shard:
     if slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
         return Shard(int(index), int(count))
     raise SynthledgerError(f"--shard {text!r}: write K/N with 1 <= K <= N, e.g. --shard 2/4")
+
+
+def find_parts(out: Path, name: re.Pattern[str], what: str) -> list[Path]:
+    """The parts in ``out`` of one split build, each shard's once, in shard order; an
+    error if they are of builds of different N or if any is missing. ``name`` matches a
+    part's file name, its groups K and N; ``what`` says which build, in the errors."""
+    parts: dict[tuple[int, int], Path] = {}
+    for file in sorted(out.iterdir()) if out.is_dir() else []:
+        match = name.fullmatch(file.name)
+        if match:
+            parts[(int(match[1]), int(match[2]))] = file
+    counts = {count for _, count in parts}
+    if not parts or len(counts) != 1:
+        found = ", ".join(p.name for p in parts.values()) or "none"
+        raise SynthledgerError(
+            f"{out}: the parts of one {what} are needed to merge (found: {found}); "
+            "build every shard into it first, with the same N"
+        )
+    (count,) = counts
+    missing = [str(k) for k in range(1, count + 1) if (k, count) not in parts]
+    if missing:
+        raise SynthledgerError(
+            f"{out}: shards {', '.join(missing)} of {count} are missing: build them into it first"
+        )
+    return [parts[(k, count)] for k in range(1, count + 1)]

@@ -22,7 +22,7 @@ import orjson
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.cache import ManifestCache
 from synthledger.deriving.manifest_files import index_chunks, written_rows
-from synthledger.deriving.shard import WHOLE, Shard
+from synthledger.deriving.shard import WHOLE, Shard, find_parts
 from synthledger.deriving.stream import open_build
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
@@ -116,34 +116,17 @@ def build_in_processes(
 
 def merge(out: Path, on_written: Callable[[Row], None] | None = None) -> int:
     """Write ``out/index.json`` from the parts every shard left there; the papers indexed."""
-    parts: dict[tuple[int, int], Path] = {}
-    for file in sorted(out.glob("index.shard-*-of-*.jsonl")):
-        match = PART.fullmatch(file.name)
-        if match:
-            parts[(int(match[1]), int(match[2]))] = file
-    counts = {count for _, count in parts}
-    if not parts or len(counts) != 1:
-        found = ", ".join(p.name for p in parts.values()) or "none"
-        raise SynthledgerError(
-            f"{out}: the parts of one split build are needed to merge (found: {found}); "
-            "build every shard into it first, with the same N"
-        )
-    (count,) = counts
-    missing = [str(k) for k in range(1, count + 1) if (k, count) not in parts]
-    if missing:
-        raise SynthledgerError(
-            f"{out}: shards {', '.join(missing)} of {count} are missing: build them into it first"
-        )
+    parts = find_parts(out, PART, "split build")
     merged = 0
 
     def counted() -> Iterator[Row]:
         nonlocal merged
-        for row in _merged(list(parts.values()), on_written):
+        for row in _merged(parts, on_written):
             merged += 1
             yield row
 
     write_atomic(out / "index.json", index_chunks(counted()), durable=False)
-    for file in parts.values():
+    for file in parts:
         file.unlink()
     return merged
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import orjson
 
 from synthledger.deriving.shard import Shard
+from synthledger.deriving.shard import find_parts as find_split_parts
 from synthledger.errors import SynthledgerError
 from synthledger.ledger.history import Commit
 from synthledger.publishing.paper_files import PaperFiles
@@ -161,23 +162,5 @@ class Parts:
 
 
 def find_parts(out: Path) -> list[Path]:
-    """The parts of one split build in ``out``, each once: an error if any is missing."""
-    parts: dict[tuple[int, int], Path] = {}
-    for file in sorted(out.glob("site.shard-*-of-*.sqlite")):
-        match = PART.fullmatch(file.name)
-        if match:
-            parts[(int(match[1]), int(match[2]))] = file
-    counts = {count for _, count in parts}
-    if not parts or len(counts) != 1:
-        found = ", ".join(p.name for p in parts.values()) or "none"
-        raise SynthledgerError(
-            f"{out}: the parts of one split site build are needed to merge (found: {found}); "
-            "build every shard into it first, with the same N"
-        )
-    (count,) = counts
-    missing = [str(k) for k in range(1, count + 1) if (k, count) not in parts]
-    if missing:
-        raise SynthledgerError(
-            f"{out}: shards {', '.join(missing)} of {count} are missing: build them into it first"
-        )
-    return [parts[(k, count)] for k in range(1, count + 1)]
+    """The parts of one split site build in ``out``, each once: an error if any is missing."""
+    return find_split_parts(out, PART, "split site build")

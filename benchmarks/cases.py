@@ -53,6 +53,10 @@ def _git_diff_range(_: Built, __: Path) -> Command:
     return ["git", "diff", "--raw", "HEAD~1", "HEAD"]
 
 
+def _manifest_cached(tool: Path, scratch: Path) -> Command:
+    return [tool, "manifest", "--out", scratch / "m", "--cache", scratch / "cache"]
+
+
 def _synthesis(built: Built) -> str:
     return f"{built.pull_request_folder}/synthesis.yaml"
 
@@ -136,6 +140,14 @@ CASES: tuple[Case, ...] = (
         lambda tool, built, scratch: [tool, "manifest", "--out", scratch / "m", "--jobs", "2"],
         _git_log,
         Target(ratio=3.0, peak_mb=300),
+    ),
+    Case(
+        "manifest-cache-one-new-paper",
+        "manifest --out DIR --cache C after one new paper (DIR and C hold the build at HEAD~1)",
+        lambda tool, built, scratch: _manifest_cached(tool, scratch),
+        _git_diff_range,  # what changed: the one new paper
+        Target(),
+        prepare=lambda tool, built, scratch: [*_manifest_cached(tool, scratch), "--rev", "HEAD~1"],
     ),
     Case(
         "site-all",

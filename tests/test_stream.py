@@ -9,13 +9,14 @@ import pytest
 
 from support.archive import Archive
 from support.gitrepo import GitRepo
+from support.odd import commit_all, committed
 from support.pagerepo import SEED_000, SEED_003, commit, correct, seeds
 from synthledger.config import load_config
 from synthledger.deriving.manifest import build_manifests
 from synthledger.deriving.manifest_files import dumps_bytes, index_chunks, index_of
 from synthledger.deriving.stream import open_build
 from synthledger.errors import SynthledgerError
-from synthledger.ledger.git import read_tree, stream_tokens
+from synthledger.ledger.git import read_tree, resolve_commit, stream_tokens
 from synthledger.ledger.history import read_history
 from synthledger.ledger.publications import Publications
 from synthledger.ledger.snapshot import read_snapshot
@@ -196,3 +197,24 @@ def test_open_build_with_a_cache_says_which_papers_changed(repo: GitRepo, tmp_pa
     with open_build(config) as build:
         assert {p.id: p for p in build.papers()} == after
     assert after.keys() == before.keys() and after[SEED_003] == before[SEED_003]
+
+
+def test_a_kept_index_of_an_archive_in_a_subfolder_sees_its_own_paths(tmp_path: Path) -> None:
+    archive = committed(tmp_path / "repo", ["p1"], subfolder="archive")
+    config = load_config(archive.root)
+    kept = tmp_path / "cache" / "history.sqlite"
+    Publications.kept(config, resolve_commit(archive.root, "HEAD"), kept).close()
+    archive.add_synthesis("p2")
+    commit_all(tmp_path / "repo", "publish p2")
+    head = resolve_commit(archive.root, "HEAD")
+    index, whole = Publications.kept(config, head, kept), Publications.index(config, head)
+    try:
+        assert index.touched == frozenset({"p2"})
+        assert _contents(index) == _contents(whole)
+        assert {row.file.path for row in index.tree(paper=True)} >= {
+            "records/papers/p1/synthesis.yaml",
+            "records/papers/p2/synthesis.yaml",
+        }
+    finally:
+        index.close()
+        whole.close()

@@ -270,13 +270,19 @@ def _update_tree(
     db: sqlite3.Connection, config: ArchiveConfig, old: str, head: str
 ) -> frozenset[str]:
     """Bring the files from ``old``'s tree to ``head``'s; the papers whose files changed."""
+    # git diff of two commits, not diff-tree, which reads the whole index first; and
+    # --relative, so that an archive in a subfolder sees its own paths, as ls-tree does.
     fields = stream_tokens(
         config.root,
-        "diff-tree",
-        "-r",
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--raw",
         "-z",
         "--no-renames",
         "--no-abbrev",
+        "--relative",
+        "--ignore-submodules=none",
         old,
         head,
         "--",

@@ -15,6 +15,8 @@ and its part of the index, timeline and exports (site.shard-K-of-N.sqlite),
 so that a CI matrix splits the build across runners; once every shard's
 files are in one folder, --merge writes the index, the timeline and exports/
 from the parts. The merged folder holds the bytes one build writes.
+--cache DIR reuses each paper's pages and files from an earlier build, keyed
+by what they are made from: the output is the same bytes.
 
 example:
   synthledger site --out site
@@ -22,6 +24,7 @@ example:
   synthledger site --out site --jobs 2
   synthledger site --out site --shard 2/4     # on runner 2 of a matrix of 4
   synthledger site --out site --merge         # after copying every shard's folder into it
+  synthledger site --out site --cache .synthledger-cache
   python -m http.server -d site               # then open http://localhost:8000
 """
 
@@ -53,6 +56,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="K/N",
         help="build only shard K of N: its papers' folders and its part of the index, "
         "timeline and exports, e.g. --shard 2/4",
+    )
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="reuse each paper's pages and files rendered before, kept in DIR by the hashes "
+        "of what they are made from; the output is the same bytes "
+        "(e.g. --cache .synthledger-cache)",
     )
     parser.add_argument(
         "--merge",
@@ -88,12 +98,19 @@ def run(args: argparse.Namespace) -> int:
     shown = progress_wanted(args.format) and args.jobs == 1
     with progress("rendering paper pages", None, enabled=shown) as advance:
         written = build_site(
-            config, args.rev, out, shard=shard, jobs=args.jobs, on_progress=advance
+            config,
+            args.rev,
+            out,
+            shard=shard,
+            jobs=args.jobs,
+            cache=Path(args.cache) if args.cache else None,
+            on_progress=advance,
         )
     part = "" if shard == WHOLE else f" (shard {shard}: merge the shards with --merge)"
     print(
         f"{written.pages} paper pages, {written.files} files written to {out}{part}"
-        + ("" if part else f"; open {out / 'index.html'}"),
+        + ("" if part else f"; open {out / 'index.html'}")
+        + (f"; {written.cached} papers from the cache in {args.cache}" if args.cache else ""),
         file=sys.stderr,
     )
     if written.findings:

@@ -46,6 +46,7 @@ from synthledger.ledger.snapshot import paused_cycle_collection
 from synthledger.publishing.exports import load_pieced
 from synthledger.publishing.exports.core import Source, settings_at
 from synthledger.publishing.paper_files import Context, PaperFiles, blobs_of, page_of, render
+from synthledger.publishing.site_cache import SiteCache
 from synthledger.publishing.site_parts import Parts, find_parts, part_name
 from synthledger.publishing.templating import TEMPLATES, common, environment, fill_in
 
@@ -90,11 +91,13 @@ class Written:
     pages: int = 0  # papers with a page
     files: int = 0
     findings: list[Finding] = field(default_factory=list)
+    cached: int = 0  # papers whose share of the site the cache held
 
     def add(self, other: Written) -> None:
         self.pages += other.pages
         self.files += other.files
         self.findings.extend(other.findings)
+        self.cached += other.cached
 
 
 def build_site(
@@ -104,21 +107,23 @@ def build_site(
     *,
     shard: Shard = WHOLE,
     jobs: int = 1,
+    cache: Path | None = None,
     on_progress: Callable[[], None] | None = None,
 ) -> Written:
     """Write the site at ``rev`` into ``out`` (only ``shard``'s papers and its part of the
-    aggregates' pieces, unless it is the whole); ``jobs`` processes share the work.
+    aggregates' pieces, unless it is the whole); ``jobs`` processes share the work, and
+    with ``cache`` each paper's share of the site is reused from there (site_cache.py).
 
     ``on_progress`` is called once per paper, when its folder is written (not with jobs).
     """
     prepare(out)
     if jobs > 1:
-        return _in_processes(config, rev, out, shard, jobs)
+        return _in_processes(config, rev, out, shard, jobs, cache)
     if shard != WHOLE:
-        return _build_part(config, rev, out, shard, out / part_name(shard), on_progress)
+        return _build_part(config, rev, out, shard, out / part_name(shard), cache, on_progress)
     with tempfile.TemporaryDirectory(prefix="synthledger-site-") as scratch:
         pieces = Path(scratch) / "pieces.sqlite"
-        written = _build_part(config, rev, out, WHOLE, pieces, on_progress)
+        written = _build_part(config, rev, out, WHOLE, pieces, cache, on_progress)
         parts = Parts(pieces)
         try:
             written.files += _write_aggregates(config, parts, out)
@@ -130,7 +135,11 @@ def build_site(
 def merge_site(config: ArchiveConfig, out: Path) -> Written:
     """Write the aggregates into ``out`` from the parts every shard left there."""
     prepare(out)
-    found = find_parts(out)
+    return _merge(config, out, find_parts(out))
+
+
+def _merge(config: ArchiveConfig, out: Path, found: list[Path]) -> Written:
+    """The aggregates from the parts ``found``, which are then removed."""
     with tempfile.TemporaryDirectory(prefix="synthledger-site-") as scratch:
         merged = Parts.create(Path(scratch) / "pieces.sqlite", _tip_of(found[0]))
         try:
@@ -157,20 +166,22 @@ def _tip_of(part: Path) -> Commit | None:
         parts.close()
 
 
-def _in_processes(config: ArchiveConfig, rev: str, out: Path, shard: Shard, jobs: int) -> Written:
+def _in_processes(
+    config: ArchiveConfig, rev: str, out: Path, shard: Shard, jobs: int, cache: Path | None
+) -> Written:
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
     into this shard's part (or, for the whole archive, into the aggregates)."""
     parts = shard.split(jobs)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [
-            pool.submit(_build_part, config, rev, out, part, out / part_name(part))
+            pool.submit(_build_part, config, rev, out, part, out / part_name(part), cache)
             for part in parts
         ]
         written = Written()
         for future in futures:
             written.add(future.result())
     if shard == WHOLE:
-        merged = merge_site(config, out)
+        merged = _merge(config, out, [out / part_name(part) for part in parts])
         written.files += merged.files
         return written
     mine = Parts.create(out / part_name(shard), _tip_of(out / part_name(parts[0])))
@@ -193,6 +204,7 @@ def _build_part(
     out: Path,
     shard: Shard,
     pieces: Path,
+    cache: Path | None = None,
     on_progress: Callable[[], None] | None = None,
 ) -> Written:
     """Write the folders of ``shard``'s papers into ``out`` and their pieces into ``pieces``."""
@@ -203,10 +215,11 @@ def _build_part(
         try:
             written.files += _write_frame(out)
             context = _context(config, build)
+            kept = SiteCache(cache, context) if cache is not None else None
             policies = _policy_contents(config, build)
             keep = None if shard == WHOLE else shard.holds
             for batch in _batches(build.papers(keep), written.findings):
-                for paper in _rendered(batch, context, policies):
+                for paper in _rendered(batch, context, policies, kept):
                     written.files += _write_folder(out / "papers" / paper.id, paper, build.tip)
                     ranks = [build.rank(event.commit) for event in paper.events]
                     parts.add(paper, ranks)
@@ -215,6 +228,7 @@ def _build_part(
                         on_progress()
         finally:
             parts.close()
+    written.cached = kept.hits if kept is not None else 0
     return written
 
 
@@ -234,16 +248,29 @@ def _batches(papers: Iterable[BuiltPaper], findings: list[Finding]) -> Iterator[
 
 
 def _rendered(
-    batch: list[BuiltPaper], context: Context, policies: dict[str, bytes]
+    batch: list[BuiltPaper],
+    context: Context,
+    policies: dict[str, bytes],
+    cache: SiteCache | None,
 ) -> Iterator[PaperFiles]:
-    pages = [page_of(paper, context) for paper in batch]
-    blobs = sorted(
-        {b for p, page in zip(batch, pages, strict=True) for b in blobs_of(p, page, context.config)}
-    )
+    """Each paper's share of the site: from the cache where it holds it, else rendered
+    (and then kept there)."""
+    keys = {paper.id: cache.key(paper) for paper in batch} if cache is not None else {}
+    hits = {paper: cache.get(key) for paper, key in keys.items()} if cache is not None else {}
+    todo = [paper for paper in batch if hits.get(paper.id) is None]
+    pages = {paper.id: page_of(paper, context) for paper in todo}
+    blobs = sorted({b for p in todo for b in blobs_of(p, pages[p.id], context.config)})
     contents = dict(zip(blobs, stream_blobs(context.config.root, blobs), strict=True))
     contents.update(policies)
-    for paper, page in zip(batch, pages, strict=True):
-        yield render(paper, page, context, contents)
+    for paper in batch:
+        hit = hits.get(paper.id)
+        if hit is not None:
+            yield hit
+            continue
+        files = render(paper, pages[paper.id], context, contents)
+        if cache is not None:
+            cache.put(keys[paper.id], files)
+        yield files
 
 
 def _context(config: ArchiveConfig, build: Build) -> Context:

@@ -1,0 +1,109 @@
+"""site --cache DIR: the same bytes with and without it, whatever the cache holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.archive import Archive, run_cli
+from support.exporting import PUBLISHING
+from support.gitrepo import GitRepo, isolate_git
+from support.pagerepo import SEED_003, commit, correct, seeds
+
+PAPERS = ["p1", "p2", "p3"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate_git(monkeypatch, tmp_path / "home")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """The seeds with every export's settings, three more papers and a correction."""
+    repo = seeds(tmp_path / "archive")
+    commit(repo, "publishing settings", {"pyproject.toml": PUBLISHING})
+    archive = Archive.__new__(Archive)  # the seeds' repository already holds schemas/
+    archive.root = repo.path
+    for paper in PAPERS:
+        archive.add_synthesis(paper)
+    archive.add_verification("v1", "p1")
+    commit(repo, "add three papers")
+    correct(repo, "p2", "k1", "erratum")
+    return repo
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _build(repo: GitRepo, out: Path, *args: str) -> tuple[dict[str, bytes], str]:
+    done = run_cli(["site", "--out", str(out), *args], cwd=repo.path)
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    return _files(out), done.stderr
+
+
+def test_a_cached_build_writes_every_byte_of_an_uncached_one(repo: GitRepo, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    plain, _ = _build(repo, tmp_path / "plain")
+    cold, cold_err = _build(repo, tmp_path / "cold", "--cache", cache)
+    warm, warm_err = _build(repo, tmp_path / "warm", "--cache", cache)
+    assert "exports/crossref-deposit.xml" in plain
+    assert cold == plain and warm == plain
+    assert "; 0 papers from the cache" in cold_err
+    assert "; 5 papers from the cache" in warm_err
+
+
+def test_after_a_new_commit_only_what_it_changed_is_rendered_again(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    cache = str(tmp_path / "cache")
+    out = tmp_path / "site"
+    _build(repo, out, "--cache", cache)
+    correct(repo, SEED_003, "k7", "expression-of-concern")
+    archive = Archive.__new__(Archive)
+    archive.root = repo.path
+    archive.add_synthesis("p4")
+    commit(repo, "one new paper")
+    plain, _ = _build(repo, tmp_path / "plain")
+    warm, warm_err = _build(repo, out, "--cache", cache)  # into the earlier build
+    assert warm == plain
+    assert "; 4 papers from the cache" in warm_err  # not the corrected one, nor the new one
+    # Every page names the new tip, cached or not.
+    tip = repo.head().encode()
+    assert tip in warm["papers/p1/index.html"] and tip in warm["papers/p4/index.html"]
+    assert b"UNDER-CONCERN" in warm[f"papers/{SEED_003}/index.html"]
+
+
+def test_a_damaged_cache_is_only_a_miss(repo: GitRepo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plain, _ = _build(repo, tmp_path / "plain")
+    _build(repo, tmp_path / "cold", "--cache", str(cache))
+    entries = sorted(p for p in (cache / "site").rglob("*") if p.is_file())
+    assert len(entries) == 5
+    entries[0].write_bytes(b"not an entry")
+    entries[1].write_bytes(entries[1].read_bytes()[:-1])  # cut short
+    entries[2].write_bytes(entries[3].read_bytes())  # another paper's, under this key
+    warm, warm_err = _build(repo, tmp_path / "warm", "--cache", str(cache))
+    assert warm == plain
+    assert "; 2 papers from the cache" in warm_err
+
+
+def test_shards_and_jobs_with_a_cache_give_the_same_bytes(repo: GitRepo, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    plain, _ = _build(repo, tmp_path / "plain")
+    for attempt in ("cold", "warm"):
+        out = tmp_path / attempt
+        for k in (1, 2):
+            run_cli(
+                ["site", "--out", str(out), "--shard", f"{k}/2", "--jobs", "2", "--cache", cache],
+                cwd=repo.path,
+            )
+        merged, _ = _build(repo, out, "--merge")
+        assert merged == plain
+    jobs, said = _build(repo, tmp_path / "jobs", "--jobs", "2", "--cache", cache)
+    assert jobs == plain
+    assert "; 5 papers from the cache" in said

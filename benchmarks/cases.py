@@ -81,6 +81,10 @@ def _commit(kind: str, scratch: Path) -> Command:
     return [sys.executable, COMMIT_SCRIPT, "commit", scratch, kind]
 
 
+def _site_cached(tool: Path, built: Built, scratch: Path) -> Command:
+    return [tool, "site", "--out", scratch / "site", "--cache", scratch / "cache"]
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "check-pr",
@@ -155,6 +159,25 @@ CASES: tuple[Case, ...] = (
         lambda tool, built, scratch: [tool, "site", "--out", scratch / "site"],
         _git_log,
         Target(seconds=120, peak_mb=300),
+    ),
+    Case(
+        "site-jobs-2",
+        "site --out DIR --jobs 2 (the whole site, two processes)",
+        lambda tool, built, scratch: [tool, "site", "--out", scratch / "site", "--jobs", "2"],
+        _git_log,
+        Target(seconds=120, peak_mb=300),
+    ),
+    Case(
+        "site-cache-one-new-paper",
+        "site --out DIR --cache C after one new paper (DIR and C hold the build at HEAD~1)",
+        lambda tool, built, scratch: _site_cached(tool, built, scratch),
+        _git_log,
+        Target(seconds=3.0),
+        prepare=lambda tool, built, scratch: [
+            *_site_cached(tool, built, scratch),
+            "--rev",
+            "HEAD~1",
+        ],
     ),
     Case(
         "export-jsonl",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -204,6 +205,27 @@ def test_a_rebuild_replaces_the_previous_site(tmp_path: Path) -> None:
     build(repo.path, out)
     assert not (out / "papers" / "gone").exists()
     assert (out / "index.html").is_file()
+
+
+def test_a_commit_elsewhere_leaves_a_papers_pages_untouched(tmp_path: Path) -> None:
+    repo = seeds(tmp_path / "archive")
+    out = tmp_path / "site"
+    build(repo.path, out)
+    page = out / "papers" / SEED_000 / "index.html"
+    before = page.read_bytes()
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    corrected = correct(repo, SEED_003, "k1", "erratum")
+    build(repo.path, out)
+    # Its pages name the newest commit of the paper's own records, not the build commit:
+    # one new commit rewrites the pages it changes, not every page of the archive.
+    assert page.read_bytes() == before and page.stat().st_mtime == 1_000_000_000
+    assert corrected.encode() not in before
+    shown = f'published up to commit <code class="sha">{corrected}</code>'
+    assert shown in (out / "papers" / SEED_003 / "index.html").read_text(encoding="utf-8")
+    assert shown in (out / "papers" / SEED_003 / "corrections" / "k1.html").read_text()
+    built = f'Built from commit <code class="sha">{corrected}</code>'
+    assert built in (out / "index.html").read_text(encoding="utf-8")
+    assert built in (out / "timeline.html").read_text(encoding="utf-8")
 
 
 def test_a_directory_it_did_not_build_is_left_alone(tmp_path: Path) -> None:

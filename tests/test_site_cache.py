@@ -72,9 +72,10 @@ def test_after_a_new_commit_only_what_it_changed_is_rendered_again(
     warm, warm_err = _build(repo, out, "--cache", cache)  # into the earlier build
     assert warm == plain
     assert "; 4 papers from the cache" in warm_err  # not the corrected one, nor the new one
-    # Every page names the new tip, cached or not.
+    # A paper's page names the newest commit of its records; the index, the build commit.
     tip = repo.head().encode()
-    assert tip in warm["papers/p1/index.html"] and tip in warm["papers/p4/index.html"]
+    assert tip in warm["papers/p4/index.html"] and tip not in warm["papers/p1/index.html"]
+    assert tip in warm["index.html"]
     assert b"UNDER-CONCERN" in warm[f"papers/{SEED_003}/index.html"]
 
 

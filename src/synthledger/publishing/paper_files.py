@@ -10,7 +10,7 @@ so that nothing of the paper need be kept after it is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -27,7 +27,7 @@ from synthledger.publishing.exports import csl, jsonld, load_pieced
 from synthledger.publishing.exports.core import Paper, Source, json_array
 from synthledger.publishing.model import STATUS_TONES, Page
 from synthledger.publishing.page import build_page
-from synthledger.publishing.templating import placeholders
+from synthledger.publishing.templating import resting_on
 
 # The index's filters: the badges whose values some paper has.
 FILTERED = ("status", "tier", "gate")
@@ -68,7 +68,6 @@ class PaperFiles:
 
     id: str
     files: dict[str, bytes]  # path inside the paper's folder -> bytes
-    pages: tuple[str, ...]  # those of the files that are pages: the build commit left out
     policies: dict[str, bytes]  # path inside the site (policy/...) -> bytes, shared by papers
     entry: str  # its <li> on the index
     options: tuple[tuple[str, str], ...]  # (filter, value) of its badges
@@ -85,6 +84,7 @@ class Context:
     env: jinja2.Environment
     default_tiers: Mapping[str, str]  # policy id -> the id of its default tier
     exports: tuple[str, ...]  # the formats whose pieces a paper gives
+    rank: Callable[[str], int]  # a commit's place on the first-parent line: later is larger
 
 
 def page_of(paper: BuiltPaper, context: Context) -> Page:
@@ -124,7 +124,8 @@ def render(
         out[path] = contents[blob]
         links[path] = quote(path)
     policies = _policy_files(paper, config, contents)
-    frame = placeholders()
+    # The newest commit the pages rest on: that of the paper's newest record, or its policy.
+    frame = resting_on(max((i["commit"] for i in _inputs(paper)), key=context.rank))
     out["index.html"] = (
         env.get_template("paper.html")
         .render(
@@ -174,11 +175,9 @@ def render(
         )
         for event in page.timeline
     )
-    pages = ("index.html", *(f"corrections/{e.record}.html" for e in page.timeline))
     return PaperFiles(
         paper.id,
         out,
-        tuple(name for name in pages if name in out),
         {p.label: _content(p, contents) for p in policies},
         entry,
         tuple((b.key, b.value) for b in page.badges if b.key in FILTERED),

@@ -48,7 +48,7 @@ from synthledger.publishing.exports.core import Source, settings_at
 from synthledger.publishing.paper_files import Context, PaperFiles, blobs_of, page_of, render
 from synthledger.publishing.site_cache import SiteCache
 from synthledger.publishing.site_parts import Parts, find_parts, part_name
-from synthledger.publishing.templating import TEMPLATES, common, environment, fill_in
+from synthledger.publishing.templating import TEMPLATES, common, environment
 
 STATIC_FILES = ("site.css", "filter.js")
 # Marks a directory as a site this command built, so that a rebuild may replace it.
@@ -220,7 +220,7 @@ def _build_part(
             keep = None if shard == WHOLE else shard.holds
             for batch in _batches(build.papers(keep), written.findings):
                 for paper in _rendered(batch, context, policies, kept):
-                    written.files += _write_folder(out / "papers" / paper.id, paper, build.tip)
+                    written.files += _write_files(out / "papers" / paper.id, paper.files)
                     ranks = [build.rank(event.commit) for event in paper.events]
                     parts.add(paper, ranks)
                     written.pages += 1
@@ -283,7 +283,7 @@ def _context(config: ArchiveConfig, build: Build) -> Context:
         default = data.get("default_tier")
         if isinstance(default, dict) and isinstance(data.get("id"), str):
             defaults[data["id"]] = str(default.get("id"))
-    return Context(config, source, environment(config), defaults, _exported(source))
+    return Context(config, source, environment(config), defaults, _exported(source), build.rank)
 
 
 def _exported(source: Source) -> tuple[str, ...]:
@@ -397,15 +397,6 @@ def _write_frame(out: Path) -> int:
     write_if_changed(out / MARKER, MARKER_TEXT.encode())
     static = {name: (TEMPLATES / "static" / name).read_bytes() for name in STATIC_FILES}
     return 1 + _write_files(out / "static", static)
-
-
-def _write_folder(folder: Path, paper: PaperFiles, tip: Commit | None) -> int:
-    """The paper's folder, holding exactly its files."""
-    assert tip is not None
-    files = dict(paper.files)
-    for name in paper.pages:
-        files[name] = fill_in(files[name], tip)
-    return _write_files(folder, files)
 
 
 def _write_files(folder: Path, files: dict[str, bytes]) -> int:

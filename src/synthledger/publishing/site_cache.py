@@ -5,8 +5,8 @@ its timeline events, its piece of each export: a
 :class:`~synthledger.publishing.paper_files.PaperFiles`) is a pure function
 of the paper's manifest and current view, the blobs of the files in its
 folder, the papers that replace it, its policy's default tier, the export
-settings and formats, the templates and the tool's version. Pages are kept
-with the build commit left out (templating.py), so a new commit reuses them.
+settings and formats, the templates and the tool's version (a page names
+the newest commit of its records, not the build commit: templating.py).
 The cache keys each paper's share by a hash of exactly those; a hit skips
 rendering it (the pages, pybtex, the exports). An entry that is missing,
 damaged or not ours is a miss, computed again. The folder can be kept
@@ -36,7 +36,7 @@ from synthledger.layout import paper_folder
 from synthledger.publishing.paper_files import Context, Event, PaperFiles
 from synthledger.publishing.templating import TEMPLATES
 
-FORMAT = 1  # of the entries; a new format never reads an old one
+FORMAT = 2  # of the entries; a new format never reads an old one
 HEADER = struct.Struct(">Q")  # the length of the JSON header
 
 
@@ -98,7 +98,6 @@ class SiteCache:
         header = {
             "key": key,
             "id": paper.id,
-            "pages": list(paper.pages),
             "entry": paper.entry,
             "options": [list(option) for option in paper.options],
             "events": [[e.commit, e.path, e.entry] for e in paper.events],
@@ -137,7 +136,6 @@ def _read(data: bytes, key: str) -> PaperFiles | None:
     return PaperFiles(
         str(header["id"]),
         files,
-        tuple(str(name) for name in header["pages"]),
         policies,
         str(header["entry"]),
         tuple((str(k), str(v)) for k, v in header["options"]),

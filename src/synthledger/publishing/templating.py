@@ -1,10 +1,10 @@
-"""The site's Jinja2 environment, and the one place a page's build commit is filled in.
+"""The site's Jinja2 environment, and what the frame of every page shows.
 
-A paper's page names the commit the site was built from in its footer, so that
-every page would change with every commit. Pages are therefore rendered with
-placeholders for that commit (markup a record's text can never produce: record
-text is escaped, so it holds no ``<``) and the commit is filled in as a page is
-written: a rendered page can be reused (the cache) whatever the tip.
+The index and the timeline name the commit the site was built from. A paper's
+pages name instead the newest commit of the records they rest on: a page that
+named the build commit would change with every commit, so that one new paper
+would rewrite every page of the archive (100,000 files), where it now
+rewrites its own and the lists.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-import markupsafe
 
 from synthledger.config import ArchiveConfig
 from synthledger.layout import paper_folder
@@ -23,8 +22,6 @@ from synthledger.ledger.snapshot import utc
 from synthledger.publishing.model import DIMENSION_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-TIP_SHA = b"<!--synthledger:tip-sha-->"
-TIP_DATE = b"<!--synthledger:tip-date-->"
 
 
 def environment(config: ArchiveConfig) -> jinja2.Environment:
@@ -45,20 +42,14 @@ def environment(config: ArchiveConfig) -> jinja2.Environment:
 
 
 def common(tip: Commit | None) -> dict[str, Any]:
-    """What every page's frame shows, with the build commit filled in (index, timeline)."""
+    """The frame of the index and the timeline: they name the build commit."""
     return {
         "tip": {"sha": tip.sha, "date": utc(tip.committer_date)} if tip else None,
+        "rests_on": None,
         "dimension_labels": DIMENSION_LABELS,
     }
 
 
-def placeholders() -> dict[str, Any]:
-    """``common`` for a paper's pages: the build commit left to :func:`fill_in`."""
-    tip = {"sha": markupsafe.Markup(TIP_SHA.decode()), "date": markupsafe.Markup(TIP_DATE.decode())}
-    return {"tip": tip, "dimension_labels": DIMENSION_LABELS}
-
-
-def fill_in(page: bytes, tip: Commit) -> bytes:
-    """A page rendered with :func:`placeholders`, naming ``tip``."""
-    date = utc(tip.committer_date).encode("ascii")
-    return page.replace(TIP_SHA, tip.sha.encode("ascii")).replace(TIP_DATE, date)
+def resting_on(commit: str) -> dict[str, Any]:
+    """The frame of a paper's pages: they name ``commit``, the newest of their records'."""
+    return {"tip": None, "rests_on": commit, "dimension_labels": DIMENSION_LABELS}

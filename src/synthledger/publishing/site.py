@@ -32,6 +32,7 @@ from pathlib import Path
 import markupsafe
 
 from synthledger.config import ArchiveConfig
+from synthledger.deriving.cache import ManifestCache
 from synthledger.deriving.manifest_files import write_if_changed
 from synthledger.deriving.quality import Level
 from synthledger.deriving.shard import WHOLE, Shard
@@ -209,7 +210,10 @@ def _build_part(
 ) -> Written:
     """Write the folders of ``shard``'s papers into ``out`` and their pieces into ``pieces``."""
     written = Written()
-    with paused_cycle_collection(), open_build(config, rev) as build:  # records form no cycles
+    # With a cache, the history index and the built papers (manifests, views) are kept
+    # there too (deriving/cache.py): an unchanged paper's records are not even read.
+    with paused_cycle_collection(), open_build(config, rev, cache=cache) as build:  # no cycles
+        built = ManifestCache(cache, build) if cache is not None else None
         written.findings.extend(build.findings)
         parts = Parts.create(pieces, build.tip)
         try:
@@ -218,7 +222,7 @@ def _build_part(
             kept = SiteCache(cache, context) if cache is not None else None
             policies = _policy_contents(config, build)
             keep = None if shard == WHOLE else shard.holds
-            for batch in _batches(build.papers(keep), written.findings):
+            for batch in _batches(build.papers(keep, built), written.findings):
                 for paper in _rendered(batch, context, policies, kept):
                     written.files += _write_files(out / "papers" / paper.id, paper.files)
                     ranks = [build.rank(event.commit) for event in paper.events]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_a_damaged_cache_is_only_a_miss(repo: GitRepo, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     plain, _ = _build(repo, tmp_path / "plain")
     _build(repo, tmp_path / "cold", str(cache))
-    entries = sorted(cache.rglob("*.json"))
+    entries = sorted((cache / "manifests").rglob("*.json"))
     assert len(entries) == 5
     entries[0].write_bytes(b"not json")
     entries[1].write_text(json.dumps({"key": "another", "manifest": {}, "findings": []}))
@@ -102,3 +103,41 @@ def test_shards_with_a_cache_merge_to_the_same_bytes(repo: GitRepo, tmp_path: Pa
         done = run_cli(["manifest", "--out", str(out), "--merge"], cwd=repo.path)
         assert done.returncode == 0, done.stderr
         assert _files(out) == plain
+
+
+def test_a_rebuild_into_the_last_builds_folder_builds_only_the_touched_papers(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """The same bytes and findings as a build without the cache, commit after commit."""
+    cache, out = str(tmp_path / "cache"), tmp_path / "incremental"
+    _build(repo, out, cache)
+    archive = Archive.__new__(Archive)
+    archive.root = repo.path
+    archive.add_synthesis("p4")
+    commit(repo, "a new paper")
+    for step, computed in (("new paper", 1), ("correction", 1), ("withdrawn paper", 0)):
+        # No cached manifest at all: the untouched papers are not even looked up.
+        shutil.rmtree(tmp_path / "cache" / "manifests")
+        warm, warm_err = _build(repo, out, cache)
+        plain, plain_err = _build(repo, tmp_path / f"plain-{step}")
+        assert warm == plain, step
+        assert _findings(warm_err) == _findings(plain_err), step  # p2's broken record too
+        assert f"{computed} computed" in warm_err, (step, warm_err)  # the others left alone
+        if step == "new paper":
+            correct(repo, SEED_003, "k7", "expression-of-concern")
+        elif step == "correction":
+            archive.write("records/papers/p3/synthesis.yaml", "contract: synthesis-v1\n")
+            commit(repo, "p3 broken: its manifest is gone")
+    assert "p3.json" not in warm
+
+
+def test_an_index_that_is_not_the_one_written_means_a_whole_build(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    cache, out = str(tmp_path / "cache"), tmp_path / "out"
+    plain, _ = _build(repo, out, cache)
+    (out / "p1.json").write_text("{}\n")
+    index = out / "index.json"
+    index.write_bytes(index.read_bytes().replace(b'"p1"', b'"p1"', 1) + b"\n")
+    again, _ = _build(repo, out, cache)
+    assert again == plain  # p1.json restored: every paper was looked at again

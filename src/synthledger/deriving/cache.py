@@ -53,6 +53,11 @@ class ManifestCache:
             "policy": [policy.file.path, policy.blob, policy.added.sha] if policy else None,
         }
 
+    @property
+    def common_key(self) -> str:
+        """A hash of what every paper's manifest shares: the tool, the contracts, the policy."""
+        return hashlib.sha256(orjson.dumps(self._common, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
     def reuse(self, paper: str, records: Sequence[Publication]) -> BuiltPaper | None:
         hit = self._get(self._key(records), paper)
         if hit is None:

@@ -21,6 +21,7 @@ import orjson
 
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.cache import ManifestCache
+from synthledger.deriving.incremental import build_changed, changed_since_last, remember
 from synthledger.deriving.manifest_files import index_chunks, written_rows
 from synthledger.deriving.shard import WHOLE, Shard, find_parts
 from synthledger.deriving.stream import open_build
@@ -76,10 +77,17 @@ def build_shard(
                     on_written(row)
                 yield row
 
-        if shard == WHOLE:
+        if shard != WHOLE:
+            write_atomic(out / part_name(shard), _part_lines(rows()), durable=False)
+        elif kept is None or cache is None:
             write_atomic(out / "index.json", index_chunks(rows()), durable=False)
         else:
-            write_atomic(out / part_name(shard), _part_lines(rows()), durable=False)
+            since_last = changed_since_last(build, kept, cache, out)
+            if since_last is None:
+                write_atomic(out / "index.json", index_chunks(rows()), durable=False)
+            else:
+                count, findings = build_changed(config, build, kept, *since_last, out, on_written)
+            remember(cache, out, build, kept, findings)
     return Built(count, findings, kept.hits if kept is not None else 0)
 
 

@@ -63,6 +63,7 @@ def test_each_paper_is_what_the_whole_build_computes(repo: GitRepo) -> None:
             build.rank(p.manifest["published"]["commit"]) for p in papers.values() if p.manifest
         ]
         kept = [paper.id for paper in build.papers(keep=lambda p: p in ("p2", SEED_000))]
+        looked_up = list(build.papers(keep=frozenset({"p2", SEED_000, "p9"})))  # p9: none
     assert sorted(papers) == [SEED_000, SEED_003, "p1", "p2", "p3", "p4", "p5"]
     assert {p: b.manifest for p, b in papers.items() if b.manifest} == whole.manifests
     assert {p: b.view for p, b in papers.items() if b.view} == whole.views
@@ -78,6 +79,7 @@ def test_each_paper_is_what_the_whole_build_computes(repo: GitRepo) -> None:
     assert {f.path for f in papers["p3"].findings} == {"records/papers/p3/corrections/k1.yaml"}
     assert {f.path for f in papers["p4"].findings} == {"records/papers/p4/synthesis.yaml"}
     assert min(order) >= 0 and kept == [SEED_000, "p2"]
+    assert looked_up == [papers[SEED_000], papers["p2"]]
 
 
 def test_an_archive_without_commits_has_no_papers(tmp_path: Path) -> None:

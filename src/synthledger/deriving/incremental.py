@@ -124,7 +124,7 @@ def build_changed(
     findings = [*build.findings]
     findings.extend(f for f in last.findings if _owner(config, f) not in changed | {None})
     fresh: list[Row] = []
-    for paper in build.papers(changed.__contains__, kept):
+    for paper in build.papers(changed, kept):
         findings.extend(paper.findings)
         if paper.manifest is not None:
             write_if_changed(out / f"{paper.id}.json", dumps_bytes(paper.manifest))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +26,16 @@ from synthledger.deriving.manifest import (
     usable_entries,
 )
 from synthledger.findings import Finding
-from synthledger.layout import FileKind
+from synthledger.layout import FileKind, paper_folder
 from synthledger.ledger.git import BlobReader, resolve_head
 from synthledger.ledger.history import EMPTY_HISTORY, Commit, read_commit
 from synthledger.ledger.publications import Publications, TreeRow
 from synthledger.ledger.snapshot import RECORD_KINDS, Entry, Snapshot, read_contracts
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes
+
+# Which papers to build: a test on ids (a shard's), or the ids themselves.
+Keep = Callable[[str], bool] | frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +67,16 @@ class Build:
     # differ between it and the tip. None: not known (every paper may have changed).
     since: str | None
     touched: frozenset[str] | None
-    _papers: Callable[[Callable[[str], bool] | None, PaperCache | None], Iterator[BuiltPaper]]
+    _papers: Callable[[Keep | None, PaperCache | None], Iterator[BuiltPaper]]
     _rank: Callable[[str], int]
 
     def papers(
-        self, keep: Callable[[str], bool] | None = None, cache: PaperCache | None = None
+        self, keep: Keep | None = None, cache: PaperCache | None = None
     ) -> Iterator[BuiltPaper]:
         """Each paper ``keep`` accepts (default: all), in id order; only their records
-        are read, and none of a paper ``cache`` holds. A paper with files but no usable
-        synthesis comes with ``manifest`` None, so that its findings are not lost."""
+        are read, and none of a paper ``cache`` holds. A set of ids is looked up in the
+        index, where a test has every paper's files listed. A paper with files but no
+        usable synthesis comes with ``manifest`` None, so that its findings are not lost."""
         return self._papers(keep, cache)
 
     def rank(self, commit: str) -> int:
@@ -167,17 +171,26 @@ class _Reader:
             self.index.rank,
         )
 
-    def papers(
-        self, keep: Callable[[str], bool] | None, cache: PaperCache | None
-    ) -> Iterator[BuiltPaper]:
-        rows = self.index.tree(paper=True)
+    def papers(self, keep: Keep | None, cache: PaperCache | None) -> Iterator[BuiltPaper]:
+        rows: Iterable[TreeRow]
+        test: Callable[[str], bool] | None
+        if isinstance(keep, frozenset):
+            rows = (
+                row
+                for paper in sorted(keep)
+                for row in self.index.tree_below(paper_folder(self.config, paper))
+                if row.file.paper == paper
+            )
+            test = None
+        else:
+            rows, test = self.index.tree(paper=True), keep
         groups = itertools.groupby(rows, key=lambda row: row.file.paper)
         while batch := list(
             itertools.islice(
                 (
                     (paper, list(files))
                     for paper, files in groups
-                    if keep is None or keep(str(paper))
+                    if test is None or test(str(paper))
                 ),
                 _PAPERS_A_BATCH,
             )

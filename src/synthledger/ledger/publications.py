@@ -172,6 +172,21 @@ class Publications:
         except sqlite3.Error as exc:  # its sort may spill to disk
             raise _spill_error(exc) from exc
 
+    def tree_below(self, folder: str) -> Iterator[TreeRow]:
+        """The files below ``folder``, in publication order, then by path: a range of the
+        index, not a scan."""
+        low, high = _stored(f"{folder}/"), _stored(f"{folder}0")  # "0" follows "/"
+        cursor = self._db.execute(
+            "SELECT t.path, t.blob, t.paper, t.kind, a.rank, a.position FROM tree t "
+            "LEFT JOIN added a ON a.path = t.path WHERE t.path >= ? AND t.path < ? "
+            "ORDER BY a.rank IS NULL, a.rank, a.position, t.path",
+            (low, high),
+        )
+        for path, blob, owner, kind, rank, position in cursor:
+            owner_id = None if owner is None else _text(owner)
+            file = ArchiveFile(_text(path), FileKind(kind), owner_id)
+            yield TreeRow(file, blob, None if rank is None else (rank, position))
+
     def publication(self, path: str) -> tuple[int, int] | None:
         """(rank of the commit, position in it) of ``path``'s first addition, or None."""
         row = self._db.execute(

@@ -173,12 +173,14 @@ def _in_processes(
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
     into this shard's part (or, for the whole archive, into the aggregates)."""
     parts = shard.split(jobs)
+    written = Written(files=_write_frame(out))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [
-            pool.submit(_build_part, config, rev, out, part, out / part_name(part), cache)
+            pool.submit(
+                _build_part, config, rev, out, part, out / part_name(part), cache, frame=False
+            )
             for part in parts
         ]
-        written = Written()
         for future in futures:
             written.add(future.result())
     if shard == WHOLE:
@@ -207,8 +209,13 @@ def _build_part(
     pieces: Path,
     cache: Path | None = None,
     on_progress: Callable[[], None] | None = None,
+    *,
+    frame: bool = True,
 ) -> Written:
-    """Write the folders of ``shard``'s papers into ``out`` and their pieces into ``pieces``."""
+    """Write the folders of ``shard``'s papers into ``out`` and their pieces into ``pieces``;
+    and the marker and static files, unless ``frame`` is False (a process of --jobs: the
+    parent writes them once, as two writers of one folder would remove each other's
+    files in flight)."""
     written = Written()
     # With a cache, the history index and the built papers (manifests, views) are kept
     # there too (deriving/cache.py): an unchanged paper's records are not even read.
@@ -217,7 +224,8 @@ def _build_part(
         written.findings.extend(build.findings)
         parts = Parts.create(pieces, build.tip)
         try:
-            written.files += _write_frame(out)
+            if frame:
+                written.files += _write_frame(out)
             context = _context(config, build)
             kept = SiteCache(cache, context) if cache is not None else None
             policies = _policy_contents(config, build)

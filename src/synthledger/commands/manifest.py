@@ -10,6 +10,13 @@ part of the index, so that a CI matrix splits the build across runners; once
 every shard's files are in one folder, --merge writes index.json from the
 parts. The merged folder holds the bytes one build writes.
 
+A full build reads history from one git log into an index on disk, and the
+records a few hundred papers at a time: memory does not grow with the
+archive. With --cache DIR, that index and every paper's manifest are kept in
+DIR, keyed by what they are computed from; a build into the --out the last
+cached build wrote reads only the commits since and builds only the papers
+they touched. The output is always the bytes a build without DIR writes.
+
 example:
   synthledger manifest --out manifests
   synthledger manifest 5291ede05b044497 --out -     # print one manifest
@@ -60,8 +67,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache",
         metavar="DIR",
-        help="reuse manifests computed before, kept in DIR by their inputs' hashes; "
-        "the output is the same bytes (e.g. --cache .synthledger-cache)",
+        help="keep the history index and the manifests in DIR between builds, keyed by "
+        "their inputs, and build only what changed; the output is the same bytes "
+        "(e.g. --cache .synthledger-cache)",
     )
     parser.add_argument(
         "--merge",

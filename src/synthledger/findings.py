@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 class Severity(enum.StrEnum):
@@ -33,6 +34,24 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    def as_row(self) -> list[object]:
+        """The finding as a JSON list, for the caches that keep findings between builds."""
+        return [
+            self.path,
+            self.line,
+            self.column,
+            self.rule,
+            str(self.severity),
+            self.message,
+            self.commit,
+        ]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Finding:
+        """The finding ``as_row`` wrote; raises ValueError or TypeError for anything else."""
+        path, line, column, rule, severity, message, commit = row
+        return cls(path, line, column, rule, Severity(severity), message, commit)
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {

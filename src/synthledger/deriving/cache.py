@@ -26,7 +26,7 @@ from synthledger import __version__
 from synthledger.deriving.manifest import CONTRACT
 from synthledger.deriving.stream import Build, BuiltPaper, Publication
 from synthledger.files import make_directory, write_atomic
-from synthledger.findings import Finding, Severity
+from synthledger.findings import Finding
 
 FORMAT = 2  # of the cache entries; a new format never reads an old one
 
@@ -74,10 +74,7 @@ class ManifestCache:
             "manifest": built.manifest,
             "view": built.view,
             "replacements": list(built.replacements),
-            "findings": [
-                [f.path, f.line, f.column, f.rule, str(f.severity), f.message, f.commit]
-                for f in built.findings
-            ],
+            "findings": [finding.as_row() for finding in built.findings],
         }
         try:
             content = orjson.dumps(entry)
@@ -95,10 +92,7 @@ class ManifestCache:
             cached = orjson.loads(self._file(key).read_bytes())
             manifest, view = cached["manifest"], cached["view"]
             replacements = tuple(str(r) for r in cached["replacements"])
-            found = tuple(
-                Finding(p, line, column, rule, Severity(severity), message, commit)
-                for p, line, column, rule, severity, message, commit in cached["findings"]
-            )
+            found = tuple(Finding.from_row(row) for row in cached["findings"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # absent or not ours: build it again
         if (

@@ -34,7 +34,7 @@ from synthledger.deriving.manifest_files import (
 )
 from synthledger.deriving.stream import Build
 from synthledger.files import write_atomic
-from synthledger.findings import Finding, Severity
+from synthledger.findings import Finding
 from synthledger.layout import classify
 
 FORMAT = 1
@@ -64,10 +64,7 @@ class LastBuild:
                 str(state["tip"]),
                 str(state["common"]),
                 str(state["index"]),
-                tuple(
-                    Finding(p, line, column, rule, Severity(severity), message, commit)
-                    for p, line, column, rule, severity, message, commit in state["findings"]
-                ),
+                tuple(Finding.from_row(row) for row in state["findings"]),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # absent, damaged or not ours: a whole build
@@ -79,10 +76,7 @@ class LastBuild:
             "tip": self.tip,
             "common": self.common,
             "index": self.index,
-            "findings": [
-                [f.path, f.line, f.column, f.rule, str(f.severity), f.message, f.commit]
-                for f in self.findings
-            ],
+            "findings": [finding.as_row() for finding in self.findings],
         }
         try:
             content = orjson.dumps(state)

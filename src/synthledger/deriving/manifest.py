@@ -7,7 +7,7 @@ times. The same history gives the same bytes on any clone, any day.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,7 +117,7 @@ def paper_manifest(
 
 
 def replacements_of(
-    snapshot: Snapshot, paper: str, manifest: dict[str, Any] | None
+    snapshot: Snapshot, paper: str, manifest: Mapping[str, Any] | None
 ) -> tuple[str, ...]:
     """The papers that replace ``paper``: what its new-version corrections in force name."""
     if manifest is None:

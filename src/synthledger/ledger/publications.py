@@ -159,10 +159,20 @@ class Publications:
         """The files of the papers (``paper``) or the others, by paper id (byte order: that
         of code points), each paper's in publication order, then by path."""
         where = "t.paper IS NOT NULL" if paper else "t.paper IS NULL"
+        return self._rows(where, (), "t.paper, ")
+
+    def tree_below(self, folder: str) -> Iterator[TreeRow]:
+        """The files below ``folder``, in publication order, then by path: a range of the
+        index, not a scan."""
+        low, high = _stored(f"{folder}/"), _stored(f"{folder}0")  # "0" follows "/"
+        return self._rows("t.path >= ? AND t.path < ?", (low, high), "")
+
+    def _rows(self, where: str, parameters: tuple[bytes, ...], first: str) -> Iterator[TreeRow]:
         cursor = self._db.execute(
             "SELECT t.path, t.blob, t.paper, t.kind, a.rank, a.position FROM tree t "
             f"LEFT JOIN added a ON a.path = t.path WHERE {where} "
-            "ORDER BY t.paper, a.rank IS NULL, a.rank, a.position, t.path"
+            f"ORDER BY {first}a.rank IS NULL, a.rank, a.position, t.path",
+            parameters,
         )
         try:
             for path, blob, owner, kind, rank, position in cursor:
@@ -172,36 +182,12 @@ class Publications:
         except sqlite3.Error as exc:  # its sort may spill to disk
             raise _spill_error(exc) from exc
 
-    def tree_below(self, folder: str) -> Iterator[TreeRow]:
-        """The files below ``folder``, in publication order, then by path: a range of the
-        index, not a scan."""
-        low, high = _stored(f"{folder}/"), _stored(f"{folder}0")  # "0" follows "/"
-        cursor = self._db.execute(
-            "SELECT t.path, t.blob, t.paper, t.kind, a.rank, a.position FROM tree t "
-            "LEFT JOIN added a ON a.path = t.path WHERE t.path >= ? AND t.path < ? "
-            "ORDER BY a.rank IS NULL, a.rank, a.position, t.path",
-            (low, high),
-        )
-        for path, blob, owner, kind, rank, position in cursor:
-            owner_id = None if owner is None else _text(owner)
-            file = ArchiveFile(_text(path), FileKind(kind), owner_id)
-            yield TreeRow(file, blob, None if rank is None else (rank, position))
-
     def publication(self, path: str) -> tuple[int, int] | None:
         """(rank of the commit, position in it) of ``path``'s first addition, or None."""
         row = self._db.execute(
             "SELECT rank, position FROM added WHERE path = ?", (_stored(path),)
         ).fetchone()
         return None if row is None else (row[0], row[1])
-
-    def publications(self, paths: Iterator[str]) -> dict[str, tuple[int, int]]:
-        """``publication`` of each of ``paths`` that has one."""
-        found = {}
-        for path in paths:
-            where = self.publication(path)
-            if where is not None:
-                found[path] = where
-        return found
 
     def commit(self, rank: int) -> Commit:
         row = self._db.execute("SELECT * FROM commits WHERE rank = ?", (rank,)).fetchone()

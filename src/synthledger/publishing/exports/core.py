@@ -18,13 +18,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from synthledger.config import ArchiveConfig
-from synthledger.deriving.manifest import iter_manifests_and_views
+from synthledger.deriving.manifest import iter_manifests_and_views, replacements_of
 from synthledger.deriving.status import Status
 from synthledger.deriving.stream import Build
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
-from synthledger.layout import FileKind
 from synthledger.ledger.history import Commit
 from synthledger.ledger.settings import config_at
 from synthledger.ledger.snapshot import Snapshot, utc
@@ -179,14 +178,7 @@ class Source:
         if paper.replacements is not None:
             return list(paper.replacements)
         assert self.snapshot is not None, "a paper from a build comes with its replacements"
-        in_force = {c.id for c in paper.corrections if c.in_force and c.kind == "new-version"}
-        return sorted(
-            str(entry.document.data["replacement"])
-            for entry in self.snapshot.of_kind(FileKind.CORRECTION, paper.id)
-            if entry.file.stem in in_force
-            and entry.document is not None
-            and entry.document.data.get("replacement")
-        )
+        return list(replacements_of(self.snapshot, paper.id, paper.manifest))
 
     # Identifiers and addresses.
 

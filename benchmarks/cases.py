@@ -3,6 +3,7 @@ command for the same work, on a built archive."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -173,10 +174,13 @@ CASES: tuple[Case, ...] = (
         lambda tool, built, scratch: _site_cached(tool, built, scratch),
         _git_log,
         Target(seconds=3.0),
+        # Untimed, so on every core: the whole site at HEAD~1.
         prepare=lambda tool, built, scratch: [
             *_site_cached(tool, built, scratch),
             "--rev",
             "HEAD~1",
+            "--jobs",
+            str(os.cpu_count() or 1),
         ],
     ),
     Case(

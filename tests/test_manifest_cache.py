@@ -141,3 +141,19 @@ def test_an_index_that_is_not_the_one_written_means_a_whole_build(
     index.write_bytes(index.read_bytes().replace(b'"p1"', b'"p1"', 1) + b"\n")
     again, _ = _build(repo, out, cache)
     assert again == plain  # p1.json restored: every paper was looked at again
+
+
+def test_a_rebuild_after_another_build_moved_the_kept_index_is_still_incremental(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """site and manifest share one cache, and its history index: a build compares with
+    its own last one, whatever the index was brought up by since."""
+    cache, out = str(tmp_path / "cache"), tmp_path / "incremental"
+    _build(repo, out, cache)
+    correct(repo, "p1", "k2", "erratum")
+    done = run_cli(["site", "--out", str(tmp_path / "site"), "--cache", cache], cwd=repo.path)
+    assert done.returncode == 1, done.stderr  # the kept index is now at the tip
+    shutil.rmtree(tmp_path / "cache" / "manifests")
+    warm, warm_err = _build(repo, out, cache)
+    assert warm == _build(repo, tmp_path / "plain")[0]
+    assert "1 computed" in warm_err, warm_err  # p1 only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,10 +41,14 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _build(repo: GitRepo, out: Path, *args: str) -> tuple[dict[str, bytes], str]:
+def _build(repo: GitRepo, out: Path, *args: str, code: int = 0) -> tuple[dict[str, bytes], str]:
     done = run_cli(["site", "--out", str(out), *args], cwd=repo.path)
-    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    assert (done.returncode, done.stdout) == (code, ""), done.stderr
     return _files(out), done.stderr
+
+
+def _findings(said: str) -> list[str]:
+    return [line for line in said.splitlines() if "error[" in line or "warning[" in line]
 
 
 def test_a_cached_build_writes_every_byte_of_an_uncached_one(repo: GitRepo, tmp_path: Path) -> None:
@@ -108,3 +113,90 @@ def test_shards_and_jobs_with_a_cache_give_the_same_bytes(repo: GitRepo, tmp_pat
     jobs, said = _build(repo, tmp_path / "jobs", "--jobs", "2", "--cache", cache)
     assert jobs == plain
     assert "; 5 papers from the cache" in said
+
+
+def _forget_entries(cache: Path) -> None:
+    """No cached paper at all: a whole build renders every paper, so "N papers from the
+    cache" then counts only the papers an incremental build left alone."""
+    for folder in ("site", "manifests"):
+        shutil.rmtree(cache / folder, ignore_errors=True)
+
+
+def test_a_rebuild_into_the_last_builds_folder_renders_only_the_changed_papers(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """The same bytes as a build without the cache, commit after commit; only the papers
+    the new commits touched are rendered."""
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    _build(repo, out, "--cache", str(cache))
+    archive = Archive.__new__(Archive)
+    archive.root = repo.path
+    archive.add_synthesis("p4")
+    commit(repo, "a new paper")
+    steps = [("new paper", 5, 0), ("correction", 5, 0), ("broken paper", 5, 1), ("settings", 0, 1)]
+    for step, left, code in steps:
+        _forget_entries(cache)
+        warm, said = _build(repo, out, "--cache", str(cache), code=code)
+        plain, plain_said = _build(repo, tmp_path / f"plain-{step}", code=code)
+        assert warm == plain, step
+        assert _findings(said) == _findings(plain_said), step  # p3's, once broken
+        assert f"; {left} papers from the cache" in said, (step, said)
+        if step == "new paper":
+            correct(repo, SEED_003, "k7", "expression-of-concern")
+        elif step == "correction":
+            archive.write("records/papers/p3/synthesis.yaml", "contract: synthesis-v1\n")
+            commit(repo, "p3 broken: its page is gone")
+        elif step == "broken paper":
+            # The settings every page shares: a whole build.
+            settings = PUBLISHING.replace("Example Archive", "Another Archive")
+            commit(repo, "new depositor", {"pyproject.toml": settings})
+    assert "papers/p3/index.html" not in warm
+
+
+def test_a_rebuild_after_another_command_moved_the_kept_index_is_still_incremental(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """manifest and site share one cache, and its history index: each build compares with
+    its own last one, not with the index's."""
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    _build(repo, out, "--cache", str(cache))
+    correct(repo, "p1", "k2", "erratum")
+    done = run_cli(["manifest", "--out", str(tmp_path / "m"), "--cache", str(cache)], cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    _forget_entries(cache)
+    warm, said = _build(repo, out, "--cache", str(cache))
+    assert warm == _build(repo, tmp_path / "plain")[0]
+    assert "; 4 papers from the cache" in said, said
+
+
+def test_what_the_last_build_cannot_vouch_for_means_a_whole_build(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """Another --out, an index.html that is not the one written, damaged pieces, a history
+    rewritten under it: each is a whole build, with the same bytes as one without cache."""
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    plain, _ = _build(repo, tmp_path / "plain")
+    _build(repo, out, "--cache", str(cache))
+    other, said = _build(repo, tmp_path / "other", "--cache", str(cache))
+    assert other == plain and "; 5 papers from the cache" in said  # every entry looked up
+    _build(repo, out, "--cache", str(cache))
+    (out / "papers" / "p1" / "index.html").write_text("defaced")
+    (out / "index.html").write_bytes((out / "index.html").read_bytes() + b"\n")
+    _forget_entries(cache)
+    again, said = _build(repo, out, "--cache", str(cache))
+    assert again == plain and "; 0 papers from the cache" in said
+    (cache / "last-site-pieces.sqlite").write_bytes(b"not a database")
+    _build(repo, out, "--cache", str(cache))  # after a whole build it is whole again
+    (cache / "last-site-pieces.sqlite").write_bytes(b"not a database")
+    damaged, said = _build(repo, out, "--cache", str(cache))
+    assert damaged == plain, said
+    # The history rewritten: the last build's commit is no longer on the line.
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    archive = Archive.__new__(Archive)
+    archive.root = repo.path
+    archive.add_synthesis("p5")
+    commit(repo, "another line")
+    _forget_entries(cache)
+    rewritten, said = _build(repo, out, "--cache", str(cache))
+    assert rewritten == _build(repo, tmp_path / "plain-rewritten")[0]
+    assert "; 0 papers from the cache" in said, said

@@ -16,7 +16,10 @@ so that a CI matrix splits the build across runners; once every shard's
 files are in one folder, --merge writes the index, the timeline and exports/
 from the parts. The merged folder holds the bytes one build writes.
 --cache DIR reuses each paper's pages and files from an earlier build, keyed
-by what they are made from: the output is the same bytes.
+by what they are made from, and a build into the --out of the last cached
+build renders only the papers whose files changed since (every paper when
+the policy, a contract, the settings or the tool changed, or when --out no
+longer holds what was written): the output is the same bytes.
 
 example:
   synthledger site --out site

@@ -1,16 +1,17 @@
-"""A manifest build that costs what changed: the papers the new commits touched.
+"""A build that costs what changed: the papers the new commits touched.
 
-``manifest --out DIR --cache C`` records, in C, what it last wrote into DIR:
-the commit, the key of everything every manifest shares (the tool, the
-contracts, the policy in force: :class:`~synthledger.deriving.cache.ManifestCache`),
-a hash of the index.json it wrote and the findings of every paper. The next
-build into the same DIR, when C's history index was brought up from that very
-commit (``Build.since``), rebuilds only the papers whose files changed
-(``Build.touched``), removes the manifests of papers that are gone, and
-rewrites index.json from the old one's rows and the new ones. Anything else
-(another DIR, another shared key, an index.json that is not the one written,
-a state that cannot be read) is a whole build, so the bytes are always those
-of a build without the cache; the tests compare them.
+``manifest --out DIR --cache C`` (and ``site``, through the same functions)
+records, in C, what it last wrote into DIR: the commit and its place on the
+first-parent line, the key of everything every paper shares (the tool, the
+contracts, the policy in force, the layout; for the site its settings and
+templates too), a hash of one file it wrote (index.json, index.html) and the
+findings of every paper. The next build into the same DIR, when that commit
+is on the new tip's first-parent line, rebuilds only the papers whose files
+differ between the two (``Build.changed_since``, one ``git diff``), whatever
+else brought the cache's history index up in between. Anything else (another
+DIR, another shared key, a written file that is not the one written, a
+rewritten history, a state that cannot be read) is a whole build, so the bytes
+are always those of a build without the cache; the tests compare them.
 """
 
 from __future__ import annotations
@@ -36,11 +37,23 @@ from synthledger.deriving.stream import Build
 from synthledger.files import write_atomic
 from synthledger.findings import Finding
 from synthledger.layout import classify
+from synthledger.ledger.publications import layout_key
 
-FORMAT = 1
-STATE = "last-manifest-build.json"  # in the cache folder
+FORMAT = 2
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Output:
+    """A kind of build kept track of: its state's file in the cache folder, and the file
+    in its --out whose hash says that --out still holds what the build wrote."""
+
+    state: str
+    written: str
+
+
+MANIFESTS = Output("last-manifest-build.json", "index.json")
 
 
 @dataclass(frozen=True)
@@ -49,59 +62,67 @@ class LastBuild:
 
     out: str
     tip: str
+    commits: int  # on the tip's first-parent line
     common: str
-    index: str  # sha256 of the index.json it wrote
+    written: str  # sha256 of the output's ``written`` file
     findings: tuple[Finding, ...]
 
     @classmethod
-    def read(cls, cache: Path) -> LastBuild | None:
+    def read(cls, cache: Path, output: Output) -> LastBuild | None:
         try:
-            state = orjson.loads((cache / STATE).read_bytes())
+            state = orjson.loads((cache / output.state).read_bytes())
             if state["format"] != FORMAT:
                 return None
             return cls(
                 str(state["out"]),
                 str(state["tip"]),
+                int(state["commits"]),
                 str(state["common"]),
-                str(state["index"]),
+                str(state["written"]),
                 tuple(Finding.from_row(row) for row in state["findings"]),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # absent, damaged or not ours: a whole build
 
-    def write(self, cache: Path) -> None:
+    def write(self, cache: Path, output: Output) -> None:
         state = {
             "format": FORMAT,
             "out": self.out,
             "tip": self.tip,
+            "commits": self.commits,
             "common": self.common,
-            "index": self.index,
+            "written": self.written,
             "findings": [finding.as_row() for finding in self.findings],
         }
         try:
             content = orjson.dumps(state)
         except TypeError:
-            (cache / STATE).unlink(missing_ok=True)  # a path that is not UTF-8: none kept
+            forget(cache, output)  # a path that is not UTF-8: none kept
             return
-        write_atomic(cache / STATE, content, durable=False)
+        write_atomic(cache / output.state, content, durable=False)
 
 
 def changed_since_last(
-    build: Build, kept: ManifestCache, cache: Path, out: Path
+    config: ArchiveConfig, build: Build, common: str, cache: Path, out: Path, output: Output
 ) -> tuple[frozenset[str], LastBuild] | None:
-    """The papers to build again, when ``out`` holds the last cached build and the
-    cache's history index was brought up from it; None: build every paper."""
-    last = LastBuild.read(cache)
+    """The papers to build again, when ``out`` holds the last cached build of ``output``
+    with the same ``common`` key, at a commit of the tip's first-parent line; None:
+    build every paper."""
+    last = LastBuild.read(cache, output)
     if (
         last is None
-        or build.touched is None
-        or last.tip != build.since
         or last.out != str(out.resolve())
-        or last.common != kept.common_key
-        or _sha256(out / "index.json") != last.index
+        or last.common != _with_layout(config, common)
+        or _sha256(out / output.written) != last.written
     ):
         return None
-    return build.touched, last
+    changed = build.changed_since(last.tip, last.commits)
+    return None if changed is None else (changed, last)
+
+
+def forget(cache: Path, output: Output) -> None:
+    """No state: the next build is a whole one (say, while this one rewrites --out)."""
+    (cache / output.state).unlink(missing_ok=True)
 
 
 def build_changed(
@@ -115,8 +136,7 @@ def build_changed(
 ) -> tuple[int, list[Finding]]:
     """Build ``changed`` papers into ``out`` and write index.json; the papers indexed
     and every finding (the others' as the last build found them)."""
-    findings = [*build.findings]
-    findings.extend(f for f in last.findings if _owner(config, f) not in changed | {None})
+    findings = kept_findings(config, build, last, changed)
     fresh: list[Row] = []
     for paper in build.papers(changed, kept):
         findings.extend(paper.findings)
@@ -143,18 +163,41 @@ def build_changed(
 
 
 def remember(
-    cache: Path, out: Path, build: Build, kept: ManifestCache, findings: list[Finding]
+    config: ArchiveConfig,
+    cache: Path,
+    out: Path,
+    output: Output,
+    build: Build,
+    common: str,
+    findings: list[Finding],
 ) -> None:
-    """Note what this build wrote into ``out``, for the next one."""
+    """Note what this build of ``output`` wrote into ``out``, for the next one."""
     assert build.tip is not None
     shared = set(build.findings)
     LastBuild(
         str(out.resolve()),
         build.tip.sha,
-        kept.common_key,
-        _sha256(out / "index.json") or "",
+        build.commits,
+        _with_layout(config, common),
+        _sha256(out / output.written) or "",
         tuple(f for f in findings if f not in shared),
-    ).write(cache)
+    ).write(cache, output)
+
+
+def kept_findings(
+    config: ArchiveConfig, build: Build, last: LastBuild, changed: frozenset[str]
+) -> list[Finding]:
+    """The findings of a build of ``changed`` papers before theirs are added: the build's
+    own, and the other papers' as the last build found them."""
+    findings = [*build.findings]
+    findings.extend(f for f in last.findings if _owner(config, f) not in changed | {None})
+    return findings
+
+
+def _with_layout(config: ArchiveConfig, common: str) -> str:
+    """``common``, and where the archive's files are: the same commit read with another
+    layout is other papers."""
+    return hashlib.sha256(f"{common}\0{layout_key(config)}".encode()).hexdigest()
 
 
 def _index_rows(index: Path) -> Iterator[Row]:

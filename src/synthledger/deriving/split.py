@@ -21,7 +21,12 @@ import orjson
 
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.cache import ManifestCache
-from synthledger.deriving.incremental import build_changed, changed_since_last, remember
+from synthledger.deriving.incremental import (
+    MANIFESTS,
+    build_changed,
+    changed_since_last,
+    remember,
+)
 from synthledger.deriving.manifest_files import index_chunks, written_rows
 from synthledger.deriving.shard import WHOLE, Shard, find_parts
 from synthledger.deriving.stream import open_build
@@ -82,12 +87,12 @@ def build_shard(
         elif kept is None or cache is None:
             write_atomic(out / "index.json", index_chunks(rows()), durable=False)
         else:
-            since_last = changed_since_last(build, kept, cache, out)
+            since_last = changed_since_last(config, build, kept.common_key, cache, out, MANIFESTS)
             if since_last is None:
                 write_atomic(out / "index.json", index_chunks(rows()), durable=False)
             else:
                 count, findings = build_changed(config, build, kept, *since_last, out, on_written)
-            remember(cache, out, build, kept, findings)
+            remember(config, cache, out, MANIFESTS, build, kept.common_key, findings)
     return Built(count, findings, kept.hits if kept is not None else 0)
 
 

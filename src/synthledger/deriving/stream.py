@@ -29,7 +29,7 @@ from synthledger.findings import Finding
 from synthledger.layout import FileKind, paper_folder
 from synthledger.ledger.git import BlobReader, resolve_head
 from synthledger.ledger.history import EMPTY_HISTORY, Commit, read_commit
-from synthledger.ledger.publications import Publications, TreeRow
+from synthledger.ledger.publications import Publications, TreeRow, papers_changed
 from synthledger.ledger.snapshot import RECORD_KINDS, Entry, Snapshot, read_contracts
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes
@@ -67,8 +67,10 @@ class Build:
     # differ between it and the tip. None: not known (every paper may have changed).
     since: str | None
     touched: frozenset[str] | None
+    commits: int  # on the tip's first-parent line
     _papers: Callable[[Keep | None, PaperCache | None], Iterator[BuiltPaper]]
     _rank: Callable[[str], int]
+    _changed: Callable[[str, int], frozenset[str] | None]
 
     def papers(
         self, keep: Keep | None = None, cache: PaperCache | None = None
@@ -83,6 +85,12 @@ class Build:
         """Where ``commit`` stands on the first-parent line: larger is later; -1 if it
         published no record."""
         return self._rank(commit)
+
+    def changed_since(self, commit: str, commits: int) -> frozenset[str] | None:
+        """The papers whose files differ between ``commit`` and the tip, when ``commit``
+        is the ``commits``-th of the tip's first-parent line (an earlier build's tip, say);
+        None when it is not there: every paper may have changed."""
+        return self._changed(commit, commits)
 
 
 class PaperCache(Protocol):
@@ -117,7 +125,9 @@ def open_build(
     """
     head = resolve_head(config.root, rev)
     if head is None:
-        yield Build(None, (), {}, None, (), None, None, lambda keep, cache: iter(()), lambda c: -1)
+        yield Build(
+            None, (), {}, None, (), None, None, 0, lambda k, c: iter(()), lambda c: -1, _nothing
+        )
         return
     if cache is None:
         index = Publications.index(config, head)
@@ -167,9 +177,16 @@ class _Reader:
             tuple(shared),
             self.index.since,
             self.index.touched,
+            self.index.commits,
             self.papers,
             self.index.rank,
+            self.changed_since,
         )
+
+    def changed_since(self, commit: str, commits: int) -> frozenset[str] | None:
+        if commit == self.index.since and self.index.touched is not None:
+            return self.index.touched  # what the kept index was just brought up by
+        return papers_changed(self.config, commit, commits, self.head, self.index.commits)
 
     def papers(self, keep: Keep | None, cache: PaperCache | None) -> Iterator[BuiltPaper]:
         rows: Iterable[TreeRow]
@@ -261,6 +278,10 @@ class _Reader:
                 self._commits.clear()  # a batch's worth: most commits publish one paper
             commit = self._commits[rank] = self.index.commit(rank)
         return commit
+
+
+def _nothing(commit: str, commits: int) -> frozenset[str] | None:
+    return None  # no commits: nothing to compare
 
 
 def _files(rows: list[TreeRow]) -> dict[str, str]:

@@ -124,7 +124,7 @@ class Publications:
         try:
             db.execute("PRAGMA journal_mode = WAL")
             state = _state(db)
-            old, layout = state.get("tip"), _layout(config)
+            old, layout = state.get("tip"), layout_key(config)
             if old is None or state.get("format") != FORMAT or state.get("layout") != layout:
                 db.close()
                 _remove(file)
@@ -271,6 +271,38 @@ def _update_tree(
     db: sqlite3.Connection, config: ArchiveConfig, old: str, head: str
 ) -> frozenset[str]:
     """Bring the files from ``old``'s tree to ``head``'s; the papers whose files changed."""
+    touched: set[str] = set()
+    for path, new_blob in _changes(config, old, head):
+        db.execute("DELETE FROM tree WHERE path = ?", (_stored(path),))
+        if new_blob is not None:
+            db.execute("INSERT INTO tree VALUES (?, ?, ?, ?)", _tree_row(config, path, new_blob))
+        paper = classify(path, config).paper
+        if paper is not None:
+            touched.add(paper)
+    return frozenset(touched)
+
+
+def papers_changed(
+    config: ArchiveConfig, old: str, old_count: int, head: str, head_count: int
+) -> frozenset[str] | None:
+    """The papers whose files differ between ``old`` and ``head``, when ``old`` is the
+    ``old_count``-th commit of ``head``'s first-parent line (``head_count`` long); None
+    when it is not there (rewritten, or another line)."""
+    newer = head_count - old_count
+    if newer < 0 or (newer == 0 and old != head):
+        return None
+    if newer > 0 and not _on_line(config.root, head, old, newer):
+        return None
+    return frozenset(
+        paper
+        for path, _ in _changes(config, old, head)
+        if (paper := classify(path, config).paper) is not None
+    )
+
+
+def _changes(config: ArchiveConfig, old: str, head: str) -> Iterator[tuple[str, str | None]]:
+    """Each path under the records folder whose file differs between ``old`` and ``head``,
+    with its blob at ``head`` (None: none there, or not a file)."""
     # git diff of two commits, not diff-tree, which reads the whole index first; and
     # --relative, so that an archive in a subfolder sees its own paths, as ls-tree does.
     fields = stream_tokens(
@@ -289,20 +321,13 @@ def _update_tree(
         "--",
         config.records_dir,
     )
-    touched: set[str] = set()
     for meta in fields:
         if not meta.startswith(":"):
             continue
         path = next(fields)
         _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].split(" ")
-        db.execute("DELETE FROM tree WHERE path = ?", (_stored(path),))
         # A file (not a gitlink or a deletion): what ls-tree -r would list as a blob.
-        if status != "D" and not new_mode.startswith("160"):
-            db.execute("INSERT INTO tree VALUES (?, ?, ?, ?)", _tree_row(config, path, new_blob))
-        paper = classify(path, config).paper
-        if paper is not None:
-            touched.add(paper)
-    return frozenset(touched)
+        yield path, new_blob if status != "D" and not new_mode.startswith("160") else None
 
 
 def _tree_row(config: ArchiveConfig, path: str, blob: str) -> tuple[bytes, str, bytes | None, str]:
@@ -318,12 +343,14 @@ def _line_length(repo_dir: Path, head: str) -> int:
 def _commits_since(repo_dir: Path, head: str, old: str, count: int) -> int | None:
     """How many commits ``head``'s first-parent line has after ``old``, which the kept
     index says is its ``count``-th; None when ``old`` is not on that line there."""
-    total = _line_length(repo_dir, head)
-    newer = total - count
-    if newer < 1:
-        return None
+    newer = _line_length(repo_dir, head) - count
+    return newer if newer > 0 and _on_line(repo_dir, head, old, newer) else None
+
+
+def _on_line(repo_dir: Path, head: str, old: str, newer: int) -> bool:
+    """Whether ``old`` is ``newer`` commits down ``head``'s first-parent line."""
     found = git(repo_dir, "rev-list", "--first-parent", f"--skip={newer}", "-n", "1", head)
-    return newer if found.strip() == old else None
+    return found.strip() == old
 
 
 def _state(db: sqlite3.Connection) -> dict[str, str]:
@@ -340,7 +367,7 @@ def _set_state(db: sqlite3.Connection, head: str, count: int, layout: str) -> No
     )
 
 
-def _layout(config: ArchiveConfig) -> str:
+def layout_key(config: ArchiveConfig) -> str:
     """What classifying a path depends on: an index kept for another layout is rebuilt."""
     return f"{config.records_dir}\0{config.schemas_dir}\0{config.paper_folders}"
 

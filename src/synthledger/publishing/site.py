@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +34,14 @@ import markupsafe
 
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.cache import ManifestCache
+from synthledger.deriving.incremental import (
+    LastBuild,
+    Output,
+    changed_since_last,
+    forget,
+    kept_findings,
+    remember,
+)
 from synthledger.deriving.manifest_files import write_if_changed
 from synthledger.deriving.quality import Level
 from synthledger.deriving.shard import WHOLE, Shard
@@ -83,6 +92,9 @@ STATUS_ORDER = (
     Status.WITHDRAWN,
 )
 BATCH = 256  # papers whose blobs are read through one git cat-file
+# With --cache: the last whole build's pieces, and what it wrote where (incremental.py).
+PIECES = "last-site-pieces.sqlite"
+SITE = Output("last-site-build.json", "index.html")
 
 
 @dataclass
@@ -113,50 +125,151 @@ def build_site(
 ) -> Written:
     """Write the site at ``rev`` into ``out`` (only ``shard``'s papers and its part of the
     aggregates' pieces, unless it is the whole); ``jobs`` processes share the work, and
-    with ``cache`` each paper's share of the site is reused from there (site_cache.py).
+    with ``cache`` each paper's share of the site is reused from there (site_cache.py),
+    and a whole build into the folder of the last one rebuilds only the papers changed
+    since.
 
     ``on_progress`` is called once per paper, when its folder is written (not with jobs).
     """
     prepare(out)
-    if jobs > 1:
-        return _in_processes(config, rev, out, shard, jobs, cache)
     if shard != WHOLE:
+        if jobs > 1:
+            return _in_processes(config, rev, out, shard, jobs, cache, out / part_name(shard))
         return _build_part(config, rev, out, shard, out / part_name(shard), cache, on_progress)
+    if cache is not None:
+        return _build_cached(config, rev, out, jobs, cache, on_progress)
     with tempfile.TemporaryDirectory(prefix="synthledger-site-") as scratch:
         pieces = Path(scratch) / "pieces.sqlite"
-        written = _build_part(config, rev, out, WHOLE, pieces, cache, on_progress)
-        parts = Parts(pieces)
-        try:
-            written.files += _write_aggregates(config, parts, out)
-        finally:
-            parts.close()
-    return written
+        return _build_whole(config, rev, out, pieces, jobs, cache, on_progress)
 
 
 def merge_site(config: ArchiveConfig, out: Path) -> Written:
     """Write the aggregates into ``out`` from the parts every shard left there."""
     prepare(out)
-    return _merge(config, out, find_parts(out))
-
-
-def _merge(config: ArchiveConfig, out: Path, found: list[Path]) -> Written:
-    """The aggregates from the parts ``found``, which are then removed."""
+    found = find_parts(out)
     with tempfile.TemporaryDirectory(prefix="synthledger-site-") as scratch:
-        merged = Parts.create(Path(scratch) / "pieces.sqlite", _tip_of(found[0]))
+        merged = _merged(found, Path(scratch) / "pieces.sqlite")
         try:
-            for path in found:
-                part = Parts(path)
-                try:
-                    merged.absorb(part)
-                finally:
-                    part.close()
-            written = Written(pages=merged.count())
-            written.files = _write_aggregates(config, merged, out)
+            written = Written(pages=merged.count(), files=_finish(config, merged, out))
         finally:
             merged.close()
     for path in found:
-        path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # _finish removes what it does not know
     return written
+
+
+def _build_whole(
+    config: ArchiveConfig,
+    rev: str,
+    out: Path,
+    pieces: Path,
+    jobs: int,
+    cache: Path | None,
+    on_progress: Callable[[], None] | None,
+) -> Written:
+    """Every paper's folder and the aggregates, the pieces kept in ``pieces``."""
+    if jobs > 1:
+        written = _in_processes(config, rev, out, WHOLE, jobs, cache, pieces)
+    else:
+        written = _build_part(config, rev, out, WHOLE, pieces, cache, on_progress)
+    parts = Parts(pieces)
+    try:
+        written.files += _finish(config, parts, out)
+    finally:
+        parts.close()
+    return written
+
+
+def _build_cached(
+    config: ArchiveConfig,
+    rev: str,
+    out: Path,
+    jobs: int,
+    cache: Path,
+    on_progress: Callable[[], None] | None,
+) -> Written:
+    """A whole build with the cache: only the papers changed since the last one, when
+    ``out`` holds it (incremental.py says when), and every paper otherwise. The pieces
+    stay in the cache for the next build."""
+    pieces = cache / PIECES
+    with paused_cycle_collection(), open_build(config, rev, cache=cache) as build:  # no cycles
+        manifests = ManifestCache(cache, build)
+        context = _context(config, build)
+        kept = SiteCache(cache, context)
+        common = f"{manifests.common_key}:{kept.common_key}"
+        since_last = None
+        if pieces.is_file():
+            since_last = changed_since_last(config, build, common, cache, out, SITE)
+        forget(cache, SITE)  # until this build is whole: a crash leaves no state to trust
+        written = None
+        if since_last is not None:
+            try:
+                written = _build_changed(
+                    config, build, out, pieces, (manifests, context, kept), *since_last
+                )
+            except (sqlite3.DatabaseError, SynthledgerError):
+                written = None  # the pieces kept are damaged: a whole build replaces them
+    if written is None:
+        at = build.tip.sha if build.tip is not None else rev  # the commit just resolved
+        written = _build_whole(config, at, out, pieces, jobs, cache, on_progress)
+    if build.tip is not None:
+        remember(config, cache, out, SITE, build, common, written.findings)
+    return written
+
+
+def _build_changed(
+    config: ArchiveConfig,
+    build: Build,
+    out: Path,
+    pieces: Path,
+    caches: tuple[ManifestCache, Context, SiteCache],
+    changed: frozenset[str],
+    last: LastBuild,
+) -> Written:
+    """Rebuild the folders and pieces of the ``changed`` papers only, then the aggregates."""
+    manifests, context, kept = caches
+    written = Written(findings=kept_findings(config, build, last, changed))
+    parts = Parts(pieces)
+    try:
+        kept_tip = parts.tip()
+        if kept_tip is None or kept_tip.sha != last.tip:
+            raise SynthledgerError(f"{pieces} is not the last build's")
+        parts.move_to(build.tip)
+        parts.remove(changed)
+        policies = _policy_contents(config, build)
+        built = set()
+        for batch in _batches(build.papers(changed, manifests), written.findings):
+            for paper in _rendered(batch, context, policies, kept):
+                written.files += _write_files(out / "papers" / paper.id, paper.files)
+                parts.add(paper, [build.rank(event.commit) for event in paper.events])
+                built.add(paper.id)
+        for gone in sorted(changed - built):
+            folder = out / "papers" / gone
+            if folder.exists() or folder.is_symlink():
+                _remove(folder)
+        written.pages = parts.count()
+        written.files += _write_aggregates(config, parts, out)
+    finally:
+        parts.close()
+    # The papers left as they were count as the cache's, as do those it held.
+    written.cached = written.pages - len(built) + kept.hits
+    return written
+
+
+def _merged(found: list[Path], into: Path) -> Parts:
+    """One file of the pieces in the parts ``found``."""
+    merged = Parts.create(into, _tip_of(found[0]))
+    try:
+        for path in found:
+            part = Parts(path)
+            try:
+                merged.absorb(part)
+            finally:
+                part.close()
+    except BaseException:
+        merged.close()
+        raise
+    return merged
 
 
 def _tip_of(part: Path) -> Commit | None:
@@ -168,10 +281,16 @@ def _tip_of(part: Path) -> Commit | None:
 
 
 def _in_processes(
-    config: ArchiveConfig, rev: str, out: Path, shard: Shard, jobs: int, cache: Path | None
+    config: ArchiveConfig,
+    rev: str,
+    out: Path,
+    shard: Shard,
+    jobs: int,
+    cache: Path | None,
+    pieces: Path,
 ) -> Written:
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
-    into this shard's part (or, for the whole archive, into the aggregates)."""
+    into ``pieces``."""
     parts = shard.split(jobs)
     written = Written(files=_write_frame(out))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -183,21 +302,10 @@ def _in_processes(
         ]
         for future in futures:
             written.add(future.result())
-    if shard == WHOLE:
-        merged = _merge(config, out, [out / part_name(part) for part in parts])
-        written.files += merged.files
-        return written
-    mine = Parts.create(out / part_name(shard), _tip_of(out / part_name(parts[0])))
-    try:
-        for part in parts:
-            sub = Parts(out / part_name(part))
-            try:
-                mine.absorb(sub)
-            finally:
-                sub.close()
-            sub.path.unlink()
-    finally:
-        mine.close()
+    found = [out / part_name(part) for part in parts]
+    _merged(found, pieces).close()
+    for path in found:
+        path.unlink()
     return written
 
 
@@ -317,9 +425,17 @@ def _policy_contents(config: ArchiveConfig, build: Build) -> dict[str, bytes]:
 # The aggregates.
 
 
+def _finish(config: ArchiveConfig, parts: Parts, out: Path) -> int:
+    """The aggregates of a whole build, and what is left of papers no longer in the
+    archive removed. The number of files written."""
+    written = _write_aggregates(config, parts, out)
+    _remove_stale(out, set(parts.papers()))
+    return written
+
+
 def _write_aggregates(config: ArchiveConfig, parts: Parts, out: Path) -> int:
-    """index.html, timeline.html, policy/ and exports/ from the pieces; what is left of
-    papers no longer in the archive is removed. The number of files written."""
+    """index.html, timeline.html, policy/ and exports/ from the pieces. The number of
+    files written."""
     env = environment(config)
     tip = parts.tip()
     frame = common(tip)
@@ -350,7 +466,6 @@ def _write_aggregates(config: ArchiveConfig, parts: Parts, out: Path) -> int:
     )
     write_atomic(out / "timeline.html", _encoded(timeline), durable=False)
     written += 2
-    _remove_stale(out, set(parts.papers()))
     return written
 
 

@@ -63,6 +63,11 @@ class SiteCache:
         )
         self._context = context
 
+    @property
+    def common_key(self) -> str:
+        """A hash of what every paper's share of the site shares (beside its manifest's)."""
+        return self._common
+
     def key(self, paper: BuiltPaper) -> str:
         assert paper.manifest is not None
         tier = paper.manifest["tier"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import orjson
@@ -27,16 +27,24 @@ from synthledger.ledger.history import Commit
 from synthledger.publishing.paper_files import PaperFiles
 
 PART = re.compile(r"site\.shard-(\d+)-of-(\d+)\.sqlite")
+# Every row names its paper, so that a rebuild of some papers replaces just theirs.
 SCHEMA = """
 CREATE TABLE build (tip TEXT);  -- the built commit, as JSON (null: none yet)
 CREATE TABLE papers (id BLOB PRIMARY KEY, entry TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE options (filter TEXT, value TEXT, PRIMARY KEY (filter, value)) WITHOUT ROWID;
+CREATE TABLE options (paper BLOB, filter TEXT, value TEXT, PRIMARY KEY (paper, filter, value))
+    WITHOUT ROWID;
+CREATE INDEX options_by_filter ON options (filter, value);
 CREATE TABLE events (rank INTEGER, path BLOB, paper BLOB, seq INTEGER, entry TEXT NOT NULL);
+CREATE INDEX events_by_paper ON events (paper);
 CREATE TABLE exports (format TEXT, paper BLOB, piece BLOB NOT NULL, PRIMARY KEY (format, paper))
     WITHOUT ROWID;
+CREATE INDEX exports_by_paper ON exports (paper);
+-- The policies the papers' pages link to, once each, and which papers do.
 CREATE TABLE shared (path TEXT PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE sharing (paper BLOB, path TEXT, PRIMARY KEY (paper, path)) WITHOUT ROWID;
 """
-TABLES = ("papers", "options", "events", "exports", "shared")
+TABLES = ("papers", "options", "events", "exports", "shared", "sharing")
+BY_PAPER = ("papers", "options", "events", "exports", "sharing")
 
 
 def part_name(shard: Shard) -> str:
@@ -67,10 +75,7 @@ class Parts:
         path.unlink(missing_ok=True)
         with contextlib.closing(sqlite3.connect(path)) as db:
             db.executescript(SCHEMA)
-            db.execute(
-                "INSERT INTO build VALUES (?)",
-                (orjson.dumps(None if tip is None else list(tip)).decode(),),
-            )
+            db.execute("INSERT INTO build VALUES (?)", (_tip_text(tip),))
             db.commit()
         return cls(path)
 
@@ -93,7 +98,10 @@ class Parts:
         """``paper``'s pieces; ``ranks`` places each of its events on the first-parent line."""
         key = _key(paper.id)
         self.db.execute("INSERT INTO papers VALUES (?, ?)", (key, paper.entry))
-        self.db.executemany("INSERT OR IGNORE INTO options VALUES (?, ?)", paper.options)
+        self.db.executemany(
+            "INSERT OR IGNORE INTO options VALUES (?, ?, ?)",
+            [(key, name, value) for name, value in paper.options],
+        )
         self.db.executemany(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
             [
@@ -106,6 +114,21 @@ class Parts:
             [(name, key, piece) for name, piece in paper.exports.items()],
         )
         self.db.executemany("INSERT OR IGNORE INTO shared VALUES (?, ?)", paper.policies.items())
+        self.db.executemany(
+            "INSERT INTO sharing VALUES (?, ?)", [(key, path) for path in paper.policies]
+        )
+
+    def remove(self, papers: Iterable[str]) -> None:
+        """Every piece of ``papers``: before they are built again, or when they are gone."""
+        for paper in papers:
+            key = _key(paper)
+            for table in BY_PAPER:
+                column = "id" if table == "papers" else "paper"
+                self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+
+    def move_to(self, tip: Commit | None) -> None:
+        """Say the pieces are those of a build of ``tip`` (as some have been rebuilt)."""
+        self.db.execute("UPDATE build SET tip = ?", (_tip_text(tip),))
 
     def absorb(self, part: Parts) -> None:
         """Take in the pieces of another shard's part, built at the same commit."""
@@ -118,7 +141,7 @@ class Parts:
         self.db.execute("ATTACH DATABASE ? AS part", (str(part.path),))
         try:
             for table in TABLES:
-                ignore = " OR IGNORE" if table in ("options", "shared") else ""
+                ignore = " OR IGNORE" if table == "shared" else ""
                 self.db.execute(f"INSERT{ignore} INTO {table} SELECT * FROM part.{table}")
         except sqlite3.IntegrityError:
             raise SynthledgerError(
@@ -142,7 +165,7 @@ class Parts:
             yield str(entry)
 
     def options(self, name: str) -> set[str]:
-        rows = self.db.execute("SELECT value FROM options WHERE filter = ?", (name,))
+        rows = self.db.execute("SELECT DISTINCT value FROM options WHERE filter = ?", (name,))
         return {str(value) for (value,) in rows}
 
     def events(self) -> Iterator[str]:
@@ -157,8 +180,17 @@ class Parts:
             yield bytes(piece)
 
     def shared(self) -> Iterator[tuple[str, bytes]]:
-        for path, content in self.db.execute("SELECT path, content FROM shared ORDER BY path"):
+        """The policies some paper links to."""
+        rows = self.db.execute(
+            "SELECT path, content FROM shared WHERE path IN (SELECT path FROM sharing) "
+            "ORDER BY path"
+        )
+        for path, content in rows:
             yield str(path), bytes(content)
+
+
+def _tip_text(tip: Commit | None) -> str:
+    return orjson.dumps(None if tip is None else list(tip)).decode()
 
 
 def find_parts(out: Path) -> list[Path]:

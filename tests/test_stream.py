@@ -89,8 +89,9 @@ def test_an_archive_without_commits_has_no_papers(tmp_path: Path) -> None:
 
 
 def test_the_publication_index_agrees_with_the_history_it_replaces(tmp_path: Path) -> None:
-    """First additions through deletions, re-additions, renames, a merge and a path that
-    is not UTF-8: what the on-disk index says is what read_history says."""
+    """First additions through deletions, re-additions, renames (one from outside the
+    records), a merge and a path that is not UTF-8: what the on-disk index says is what
+    read_history says."""
     repo = GitRepo.init(tmp_path / "history")
     repo.commit("two at once", {"records/a/x.yaml": "a: 1\n", "records/a/y.yaml": "b: 1\n"})
     repo.git("rm", "-q", "records/a/x.yaml")
@@ -99,6 +100,9 @@ def test_the_publication_index_agrees_with_the_history_it_replaces(tmp_path: Pat
     (repo.path / "records" / "b").mkdir()
     repo.git("mv", "records/a/y.yaml", "records/b/y.yaml")
     repo.commit("y moved")
+    repo.commit("outside", {"notes/v.yaml": "v: 1\n"})
+    repo.git("mv", "notes/v.yaml", "records/b/v.yaml")
+    repo.commit("v moved in")
     repo.git("checkout", "-q", "-b", "side")
     repo.commit("on a side branch", {"records/c/z.yaml": "c: 1\n", "elsewhere.txt": "x\n"})
     repo.git("checkout", "-q", "main")

@@ -9,6 +9,7 @@ what a merge brings into the main line is the merge's change.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,7 +19,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from synthledger.errors import SynthledgerError
-from synthledger.ledger.git import git, resolve_commit, resolve_head, stream_tokens
+from synthledger.ledger.git import git, resolve_commit, resolve_head, stream_fields
 
 _FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cI")
 _SIGNED_FIELDS = (*_FIELDS, "%G?")
@@ -178,28 +179,100 @@ def read_history(
     return _build(output, signed=signatures, wanted=wanted)
 
 
-def iter_log(
-    repo_dir: Path, head: str, pathspecs: Sequence[str] = (), *, stop: str | None = None
-) -> Iterator[tuple[Commit, list[Diff]]]:
-    """Each commit of ``head``'s first-parent line (newest first, down to but not
-    including ``stop``) with its changes at or below ``pathspecs``, read from
-    ``git log`` as it writes: the same commits and changes as :func:`read_history`,
-    without ever holding more than one commit's."""
+class Publishing(NamedTuple):
+    """A commit of the first-parent line that added files at or below a folder."""
+
+    newest: int  # its place on the line, counted from the tip (0)
+    commit: Commit
+    # What it added there, in git's order and bytes: each addition's path, and a
+    # rename's new path (a rename's path or source below the folder).
+    paths: list[bytes]
+
+
+def iter_publishing(
+    repo_dir: Path, head: str, folder: str, *, stop: str | None = None
+) -> Iterator[Publishing]:
+    """The commits of ``head``'s first-parent line (newest first, down to but not
+    including ``stop``) that added files at or below ``folder``, read from ``git log``
+    as it writes: the additions of :func:`read_history`'s changes, without holding
+    more than one commit, and without decoding what is not kept.
+
+    git's statuses alone tell an addition (A, a copy's C, a rename's R), so the log
+    lists names and statuses (``--name-status``), not modes and blobs.
+    """
     fmt = "%x01" + "%x00".join((*_FIELDS, "%s"))
-    tokens = stream_tokens(
-        repo_dir, *_log_arguments(fmt), head, *((f"^{stop}",) if stop else ()), "--"
-    )
-    return _parse(tokens, signed=False, wanted=_path_filter(pathspecs))
+    spec = folder.strip("/").removeprefix("./").encode("utf-8", "surrogateescape")
+    if not spec or spec == b".":
+        raise ValueError("iter_publishing reads a folder, not the whole tree")
+    stops = (f"^{stop}",) if stop else ()
+    with contextlib.closing(
+        stream_fields(repo_dir, *_log_arguments(fmt, "--name-status"), head, *stops, "--")
+    ) as fields:  # stopped early: git is stopped too
+        yield from _publishing(fields, spec)
 
 
-def _log_arguments(fmt: str) -> tuple[str, ...]:
-    """``git log``'s options for a read of the first-parent line, every change in raw form."""
+def _publishing(fields: Iterator[bytes], spec: bytes) -> Iterator[Publishing]:
+    below = spec + b"/"
+    width = len(_FIELDS) + 1
+    newest = -1
+    field = next(fields, None)
+    while field is not None:
+        if not field.startswith(b"\x01"):
+            if field.strip():
+                raise SynthledgerError(f"unexpected git log output near {field[:40]!r}")
+            field = next(fields, None)
+            continue
+        newest += 1
+        header = [field[1:], *itertools.islice(fields, width - 1)]
+        if len(header) < width:
+            raise SynthledgerError("git log output ended in the middle of a commit")
+        paths: list[bytes] = []
+        for status in fields:
+            letter = status.lstrip(b"\n")[:1]
+            if letter not in _STATUSES:
+                field = status
+                break
+            path = next(fields, b"")
+            if letter in b"RC":
+                source, path = path, next(fields, b"")
+                if letter == b"R" and (source == spec or source.startswith(below)):
+                    paths.append(path)
+                    continue
+            if letter in b"ACR" and (path == spec or path.startswith(below)):
+                paths.append(path)
+        else:
+            field = None
+        if paths:
+            sha, parents, name, email, author_date, committer_date, subject = (
+                part.decode("utf-8", "surrogateescape") for part in header
+            )
+            commit = Commit(
+                sha,
+                tuple(parents.split()),
+                name,
+                email,
+                author_date,
+                committer_date,
+                None,
+                subject,
+            )
+            yield Publishing(newest, commit, paths)
+
+
+# git's change statuses (``--name-status``): one letter, then a score for C and R.
+# Another letter is an error, as :func:`_diff` says.
+_STATUSES = frozenset(b"ACDMRT"[i : i + 1] for i in range(6))
+
+
+def _log_arguments(fmt: str, changes: str = "--raw") -> tuple[str, ...]:
+    """``git log``'s options for a read of the first-parent line, every change in raw
+    form (or as ``changes`` says)."""
     return (
         "log",
         "--first-parent",
         "-m",
         "--root",
-        "--raw",
+        changes,
         "-z",
         "--no-abbrev",
         "--find-renames",

@@ -30,7 +30,7 @@ from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory
 from synthledger.layout import ArchiveFile, FileKind, classify
 from synthledger.ledger.git import git, stream_tokens
-from synthledger.ledger.history import ChangeKind, Commit, iter_log
+from synthledger.ledger.history import Commit, iter_publishing
 
 FORMAT = "1"  # of a kept index; another format is built again
 _SCHEMA = """
@@ -232,19 +232,10 @@ def _fill_log(
     ``count`` commits are on the line."""
     commits: list[tuple[object, ...]] = []
     added: list[tuple[bytes, int, int]] = []
-    for newest, (commit, diffs) in enumerate(
-        iter_log(config.root, head, (config.records_dir,), stop=stop)
-    ):
+    for newest, commit, paths in iter_publishing(config.root, head, config.records_dir, stop=stop):
         rank = count - 1 - newest
-        additions = [
-            _stored(d.path)
-            for d in diffs
-            if d.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and d.new_blob is not None
-        ]
-        if not additions:
-            continue
         commits.append(_commit_row(rank, commit))
-        added.extend((path, rank, position) for position, path in enumerate(additions))
+        added.extend((path, rank, position) for position, path in enumerate(paths))
         if len(added) >= _BATCH:
             _flush(db, commits, added)
     _flush(db, commits, added)

@@ -64,10 +64,12 @@ def test_a_broken_record_exits_1_with_its_finding_on_stdout(broken: Archive) -> 
 
 def test_the_hook_on_a_synthesis_imports_only_what_a_synthesis_needs(archive: Archive) -> None:
     # Start-up time is a feature of a hook: ORCID check digits and JSON Patch (for
-    # corrections) are imported when a record asks for them.
+    # corrections) are imported when a record asks for them, python-jsonschema and
+    # referencing when a record breaks its contract or a contract is not a bundled one.
+    heavy = ("jsonpatch", "stdnum", "jsonschema", "referencing")
     script = (
         "import sys; from synthledger.cli import main; status = main(['validate', "
-        f"{SYNTHESIS!r}]); print(status, [m for m in ('jsonpatch', 'stdnum') if m in sys.modules])"
+        f"{SYNTHESIS!r}]); print(status, [m for m in {heavy!r} if m in sys.modules])"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],

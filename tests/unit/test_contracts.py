@@ -11,10 +11,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from support.archive import PAPER, SCHEMAS, Archive, position, synthesis_data, value_at
 from synthledger.findings import Finding, Severity
-from synthledger.reading.contracts import Contracts, bundled_contracts_dir
+from synthledger.reading.contracts import (
+    Contracts,
+    _surely_a_schema,
+    bundled_contracts_dir,
+    schema_error,
+)
 
 SYNTHESIS = f"records/papers/{PAPER}/synthesis.yaml"
 ERROR = Severity.ERROR
@@ -301,6 +307,23 @@ def test_the_bundled_contracts_are_the_repository_schemas() -> None:
 
     assert bundled == {file.name for file in SCHEMAS.glob("*.json")}
     assert {"synthesis-v1.json", "correction-record-v1.json", "policy-v1.json"} <= bundled
+
+
+def test_every_bundled_contract_is_a_valid_json_schema() -> None:
+    """What lets schema_error pass a bundled contract's bytes unchecked at run time."""
+    for file in sorted(bundled_contracts_dir().glob("*.json")):
+        schema = json.loads(file.read_bytes())
+        Draft202012Validator.check_schema(schema)  # raises SchemaError if not
+        assert _surely_a_schema(schema), file.name
+
+
+def test_a_contract_not_bundled_is_checked_against_the_metaschema() -> None:
+    bundled = (bundled_contracts_dir() / "policy-v1.json").read_bytes()
+    assert schema_error(bundled) is None
+    changed = json.loads(bundled)
+    changed["properties"] = {"effective": {"type": "no-such-type"}}
+    problem = schema_error(json.dumps(changed).encode())
+    assert problem is not None and problem.startswith("not a valid JSON Schema 2020-12: ")
 
 
 def test_first_error_names_the_first_problem_of_data() -> None:

@@ -17,23 +17,29 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError, ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.findings import Finding, Severity
 from synthledger.reading.document import Document
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
+# python-jsonschema (and referencing) are imported where a record is explained or
+# a contract checked, not at start: a valid record never needs them, and they
+# cost the pre-commit hook a third of its time to import.
 
 SCHEMA_SUFFIX = ".json"
 # Deeper contracts are refused (SL104): jsonschema checks a schema by recursion,
@@ -43,28 +49,59 @@ MAX_CONTRACT_DEPTH = 64
 
 # Formats whose meaning both validators must share: jsonschema-rs on its own takes
 # leap seconds anywhere (23:59:60 on any day), which rfc3339-validator refuses.
-CHECKED_FORMATS = ("date", "date-time")
+# Both are given these functions: python-jsonschema's own for the two formats,
+# held here so that checking a valid record needs no python-jsonschema.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def is_date(value: object) -> bool:
+    """A ``date``: a calendar date written YYYY-MM-DD (python-jsonschema's check)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(value) and date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def is_date_time(value: object) -> bool:
+    """A ``date-time``: RFC 3339, by rfc3339-validator (python-jsonschema's check)."""
+    if not isinstance(value, str):
+        return True
+    return bool(_validate_rfc3339()(value.upper()))
+
+
+@functools.cache
+def _validate_rfc3339() -> Callable[[str], bool]:
+    """rfc3339-validator's check: a dependency, but a missing one must not silently
+    weaken every contract."""
+    try:
+        from rfc3339_validator import validate_rfc3339
+    except ImportError:
+        raise SynthledgerError(
+            "the format date-time cannot be checked here: install rfc3339-validator "
+            "(pip install synthledger installs it)"
+        ) from None
+    check: Callable[[str], bool] = validate_rfc3339
+    return check
+
+
+CHECKED_FORMATS: dict[str, Callable[[object], bool]] = {
+    "date": is_date,
+    "date-time": is_date_time,
+}
 
 
 def format_checker() -> FormatChecker:
-    """jsonschema's own format checker, which checks ``date-time`` with
-    rfc3339-validator, and only when that is installed: a dependency, but a
-    missing one must not silently weaken every contract."""
-    checker: FormatChecker = Draft202012Validator.FORMAT_CHECKER
-    missing = [name for name in CHECKED_FORMATS if name not in checker.checkers]
-    if missing:
-        raise SynthledgerError(
-            f"jsonschema cannot check the format {', '.join(missing)} here: "
-            "install rfc3339-validator (pip install synthledger installs it)"
-        )
+    """python-jsonschema's format checker for 2020-12, with the two formats above
+    checked by the functions jsonschema-rs is given."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    checker = FormatChecker(())
+    checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+    for name, check in CHECKED_FORMATS.items():
+        checker.checks(name)(check)
     return checker
-
-
-def _conforms(name: str) -> Callable[[str], bool]:
-    return lambda value: format_checker().conforms(value, name)
-
-
-_SAME_FORMATS = {name: _conforms(name) for name in CHECKED_FORMATS}
 
 
 class ContractTooDeep(ValueError):
@@ -190,6 +227,9 @@ class Contracts:
 
     @cached_property
     def registry(self) -> Registry[Any]:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
         resources = [
             Resource.from_contents(schema, default_specification=DRAFT202012)
             for schema in self._schemas.values()
@@ -247,6 +287,7 @@ class Contracts:
         if name not in self._fast:
             self._fast[name] = None
             if name in self._schemas and self.problem(name) is None:
+                _validate_rfc3339()  # a missing dependency is an error here, not in a record
                 # If it cannot be built, python-jsonschema explains why, record by record.
                 with contextlib.suppress(
                     jsonschema_rs.ReferencingError, jsonschema_rs.ValidationError, ValueError
@@ -255,7 +296,7 @@ class Contracts:
                         self._schemas[name],
                         registry=self._fast_registry,
                         validate_formats=True,
-                        formats=_SAME_FORMATS,  # so that both validators agree on them
+                        formats=CHECKED_FORMATS,  # so that both validators agree on them
                         offline=True,  # a $ref outside the registry fails; nothing is fetched
                     )
         return self._fast[name]
@@ -281,6 +322,8 @@ class Contracts:
             return False  # a value it cannot represent (a huge int): let jsonschema judge
 
     def validator(self, name: str) -> Draft202012Validator | None:
+        from jsonschema import Draft202012Validator
+
         validator = self._validators.get(name)
         if validator is None and name in self._schemas:
             validator = Draft202012Validator(
@@ -303,6 +346,9 @@ class Contracts:
             return []
         validator = self.validator(name) if problem is None else None
         if validator is not None:
+            from jsonschema.exceptions import best_match
+            from referencing.exceptions import Unresolvable
+
             try:
                 errors = list(validator.iter_errors(document.data))
             except Unresolvable as exc:
@@ -328,6 +374,9 @@ class Contracts:
             return None  # the contract is at fault, and check() says so on its records
         if self.surely_valid(data, name):
             return None
+        from jsonschema.exceptions import best_match
+        from referencing.exceptions import Unresolvable
+
         try:
             error = best_match(validator.iter_errors(data), key=_by_position)
         except Unresolvable:
@@ -341,9 +390,12 @@ def schema_error(raw: bytes) -> str | None:
 
     A validator built from anything else fails on every record it meets, so no
     record is checked with it (see ``Contracts.problem``). Checked once per
-    content: the metaschema check is slow, and an archive's contracts are usually
-    the bundled ones, byte for byte.
+    content: the metaschema check is slow. An archive's contracts are usually the
+    bundled ones, byte for byte, and those are sound: the tool's tests check each
+    against the metaschema, so a hook need not.
     """
+    if raw in _bundled_contract_bytes():
+        return None
     try:
         schema = contract_json(raw)
     except ContractTooDeep as exc:
@@ -354,6 +406,9 @@ def schema_error(raw: bytes) -> str | None:
         return "a contract is a JSON Schema object"
     if _surely_a_schema(schema):
         return None
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -378,12 +433,25 @@ def _surely_a_schema(schema: dict[str, Any]) -> bool:
 
 
 @functools.cache
+def _bundled_contract_bytes() -> frozenset[bytes]:
+    files = sorted(bundled_contracts_dir().glob(f"*{SCHEMA_SUFFIX}"))
+    return frozenset(file.read_bytes() for file in files)
+
+
+@functools.cache
 def _metaschema_validator() -> jsonschema_rs.Validator:
+    from jsonschema import Draft202012Validator
+
+    checker = Draft202012Validator.FORMAT_CHECKER  # the one check_schema uses
+
+    def conforms(name: str) -> Callable[[str], bool]:
+        return lambda value: checker.conforms(value, name)
+
     return jsonschema_rs.Draft202012Validator(
         Draft202012Validator.META_SCHEMA,
         validate_formats=True,
-        # Every format the checker check_schema uses knows, with its meaning.
-        formats={name: _conforms(name) for name in format_checker().checkers},
+        # Every format that checker knows, with its meaning.
+        formats={name: conforms(name) for name in checker.checkers},
         offline=True,
     )
 

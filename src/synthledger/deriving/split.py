@@ -10,10 +10,13 @@ stream, so memory does not grow with the archive.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,10 +32,12 @@ from synthledger.deriving.incremental import (
 )
 from synthledger.deriving.manifest_files import index_chunks, written_rows
 from synthledger.deriving.shard import WHOLE, Shard, find_parts
-from synthledger.deriving.stream import open_build
+from synthledger.deriving.stream import HISTORY_FILE, open_build
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
+from synthledger.ledger.git import resolve_head
+from synthledger.ledger.publications import Publications
 from synthledger.ledger.snapshot import paused_cycle_collection
 
 PART = re.compile(r"index\.shard-(\d+)-of-(\d+)\.jsonl")
@@ -57,14 +62,17 @@ def build_shard(
     out: Path,
     on_written: Callable[[Row], None] | None = None,
     cache: Path | None = None,
+    history: Path | None = None,
 ) -> Built:
     """Write the manifests of ``shard``'s papers into ``out``, with index.json (for the
     whole archive) or the shard's part of it; with ``cache``, the papers cached there
-    are not built again (see deriving/cache.py)."""
+    are not built again (see deriving/cache.py). ``history`` is the folder of a kept
+    index of history to read (default: ``cache``'s; without either, one is built)."""
     findings: list[Finding] = []
     count = 0
     make_directory(out)
-    with paused_cycle_collection(), open_build(config, rev, cache=cache) as build:  # no cycles
+    kept_history = history if history is not None else cache
+    with paused_cycle_collection(), open_build(config, rev, cache=kept_history) as build:
         findings.extend(build.findings)
         kept = ManifestCache(cache, build) if cache is not None else None
 
@@ -109,8 +117,10 @@ def build_in_processes(
     into this shard's part (or, for the whole archive, into index.json)."""
     parts = shard.split(jobs)
     make_directory(out)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_shard, config, rev, part, out, None, cache) for part in parts]
+    with shared_history(config, rev, cache) as history, ProcessPoolExecutor(jobs) as pool:
+        futures = [
+            pool.submit(build_shard, config, rev, part, out, None, cache, history) for part in parts
+        ]
         done = [future.result() for future in futures]
     files = [out / part_name(part) for part in parts]
     rows = _merged(files, on_written)
@@ -125,6 +135,21 @@ def build_in_processes(
         _once([finding for built in done for finding in built.findings]),
         sum(built.hits for built in done),
     )
+
+
+@contextmanager
+def shared_history(config: ArchiveConfig, rev: str, cache: Path | None) -> Iterator[Path]:
+    """The folder of an index of history that the processes of one build all read:
+    ``cache``'s, or a temporary one; brought up to ``rev`` here, once, before they
+    start. Each would otherwise read the whole history for itself, side by side."""
+    with contextlib.ExitStack() as stack:
+        folder = cache
+        if folder is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="synthledger-")))
+        head = resolve_head(config.root, rev)
+        if head is not None:
+            Publications.kept(config, head, folder / HISTORY_FILE).close()
+        yield folder
 
 
 def merge(out: Path, on_written: Callable[[Row], None] | None = None) -> int:

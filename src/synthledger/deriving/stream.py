@@ -34,6 +34,8 @@ from synthledger.ledger.snapshot import RECORD_KINDS, Entry, Snapshot, read_cont
 from synthledger.reading.contracts import Contracts
 from synthledger.reading.load import load_bytes
 
+HISTORY_FILE = "history.sqlite"  # the kept index of history, in a cache folder
+
 # Which papers to build: a test on ids (a shard's), or the ids themselves.
 Keep = Callable[[str], bool] | frozenset[str]
 
@@ -132,7 +134,7 @@ def open_build(
     if cache is None:
         index = Publications.index(config, head)
     else:
-        index = Publications.kept(config, head, cache / "history.sqlite")
+        index = Publications.kept(config, head, cache / HISTORY_FILE)
     try:
         with BlobReader(config.root) as blobs:
             yield _Reader(config, head, index, blobs).build()

@@ -3,6 +3,7 @@ and findings, and a lean one for clean files."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -81,6 +82,7 @@ def clean_mapping(text: str, max_depth: int) -> dict[str, Any] | None:
     keys: list[Any] = []  # per open mapping: the key waiting for its value
     root: Any = None
     documents = 0
+    questions = "?" in text  # else no key can follow an explicit '?'
     try:
         source = new_parser(text)
         while True:
@@ -91,23 +93,24 @@ def clean_mapping(text: str, max_depth: int) -> dict[str, Any] | None:
                     return None
                 value: Any = event.value
                 top = stack[-1]
-                as_key = top.__class__ is dict and keys[-1] is _NO_KEY
+                in_mapping = top.__class__ is dict
+                as_key = in_mapping and keys[-1] is _NO_KEY
                 if not event.style and (
                     len(value) <= SHORT_WORD or value[0] in NUMBER_START or value in KEYWORDS
                 ):
                     text_value = value
-                    value = resolve(text_value)
-                    if text_value and ambiguity(text_value, value) is not None:
+                    value = _clean_plain(text_value)
+                    if value is _UNCLEAN:
                         return None
-                    if as_key and (text_value == "<<" or not isinstance(value, str)):
+                    if as_key and (text_value == "<<" or value.__class__ is not str):
                         return None
                 if not as_key:
-                    if top.__class__ is dict:
+                    if in_mapping:
                         top[keys[-1]] = value
                         keys[-1] = _NO_KEY
                     else:
                         top.append(value)
-                elif value in top or _explicit_key(text, event):
+                elif value in top or (questions and _explicit_key(text, event)):
                     return None
                 else:
                     keys[-1] = value
@@ -140,6 +143,19 @@ def clean_mapping(text: str, max_depth: int) -> dict[str, Any] | None:
     except yaml.YAMLError:
         return None
     return root if documents == 1 and root.__class__ is dict else None
+
+
+_UNCLEAN: Any = object()  # a plain scalar that readers disagree on
+_PLAIN_KNOWN = 4096  # plain scalars whose reading is remembered: ids, numbers, flags
+
+
+@functools.lru_cache(maxsize=_PLAIN_KNOWN)
+def _clean_plain(text: str) -> Any:
+    """The value of a plain scalar that may be more than text, or _UNCLEAN where YAML
+    1.1 and 1.2 readers disagree; remembered, since records repeat them (true, 0.99,
+    the keys id and c1): a pure function of the text, and every value immutable."""
+    value = resolve(text)
+    return _UNCLEAN if text and ambiguity(text, value) is not None else value
 
 
 def _explicit_key(text: str, event: ScalarEvent) -> bool:

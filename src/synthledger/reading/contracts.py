@@ -369,14 +369,15 @@ class Contracts:
             return self.problem(name)
         if name not in self._schemas:
             return f"unknown contract {name!r}"
-        validator = self.validator(name) if self.problem(name) is None else None
-        if validator is None:
+        if self.problem(name) is not None:
             return None  # the contract is at fault, and check() says so on its records
         if self.surely_valid(data, name):
             return None
         from jsonschema.exceptions import best_match
         from referencing.exceptions import Unresolvable
 
+        validator = self.validator(name)
+        assert validator is not None  # it has a schema
         try:
             error = best_match(validator.iter_errors(data), key=_by_position)
         except Unresolvable:

@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,7 +30,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory
 from synthledger.layout import ArchiveFile, FileKind, classify
-from synthledger.ledger.git import git, stream_tokens
+from synthledger.ledger.git import git, stream_fields, stream_tokens
 from synthledger.ledger.history import Commit, iter_publishing
 
 FORMAT = "1"  # of a kept index; another format is built again
@@ -216,10 +217,12 @@ def _built(db: sqlite3.Connection, config: ArchiveConfig, head: str, layout: str
     for pragma in _PRAGMAS:
         db.execute(pragma)
     db.executescript(_SCHEMA)
-    count = _line_length(config.root, head)
-    db.execute("BEGIN")
+    with ThreadPoolExecutor(1) as counter:  # git counts the line while the tree is read
+        counting = counter.submit(_line_length, config.root, head)
+        db.execute("BEGIN")
+        _fill_tree(db, config, head)
+        count = counting.result()
     _fill_log(db, config, head, None, count)
-    _fill_tree(db, config, head)
     _set_state(db, head, count, layout)
     db.execute("COMMIT")
     return count
@@ -244,14 +247,14 @@ def _fill_log(
 def _fill_tree(db: sqlite3.Connection, config: ArchiveConfig, head: str) -> None:
     """Every file under the records folder at ``head`` (one ``git ls-tree``)."""
     rows: list[tuple[bytes, str, bytes | None, str]] = []
-    listing = stream_tokens(config.root, "ls-tree", "-r", "-z", head, "--", config.records_dir)
+    listing = stream_fields(config.root, "ls-tree", "-r", "-z", head, "--", config.records_dir)
     for line in listing:
         if not line:
             continue
-        meta, path = line.split("\t", 1)
-        _mode, kind, blob = meta.split(" ")
-        if kind == "blob":
-            rows.append(_tree_row(config, path, blob))
+        meta, _, path = line.partition(b"\t")
+        _mode, kind, blob = meta.split(b" ")
+        if kind == b"blob":
+            rows.append(_tree_row(config, path, blob.decode("ascii")))
         if len(rows) >= _BATCH:
             db.executemany("INSERT INTO tree VALUES (?, ?, ?, ?)", rows)
             rows.clear()
@@ -266,7 +269,8 @@ def _update_tree(
     for path, new_blob in _changes(config, old, head):
         db.execute("DELETE FROM tree WHERE path = ?", (_stored(path),))
         if new_blob is not None:
-            db.execute("INSERT INTO tree VALUES (?, ?, ?, ?)", _tree_row(config, path, new_blob))
+            row = _tree_row(config, _stored(path), new_blob)
+            db.execute("INSERT INTO tree VALUES (?, ?, ?, ?)", row)
         paper = classify(path, config).paper
         if paper is not None:
             touched.add(paper)
@@ -321,10 +325,13 @@ def _changes(config: ArchiveConfig, old: str, head: str) -> Iterator[tuple[str, 
         yield path, new_blob if status != "D" and not new_mode.startswith("160") else None
 
 
-def _tree_row(config: ArchiveConfig, path: str, blob: str) -> tuple[bytes, str, bytes | None, str]:
-    file = classify(path, config)
+def _tree_row(
+    config: ArchiveConfig, path: bytes, blob: str
+) -> tuple[bytes, str, bytes | None, str]:
+    """The row of the file at ``path`` (as git wrote it)."""
+    file = classify(_text(path), config)
     paper = None if file.paper is None else _stored(file.paper)
-    return (_stored(path), blob, paper, file.kind.value)
+    return (path, blob, paper, file.kind.value)
 
 
 def _line_length(repo_dir: Path, head: str) -> int:

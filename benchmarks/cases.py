@@ -133,6 +133,13 @@ CASES: tuple[Case, ...] = (
         Target(),
     ),
     Case(
+        "check-all",
+        "check (the whole archive: every file, all history, every manifest)",
+        lambda tool, built, _: [tool, "check", "--root", built.root],
+        _git_log,
+        Target(),  # the issue sets none; its memory should stay flat all the same
+    ),
+    Case(
         "manifest-all",
         "manifest --out DIR (all papers, a fresh DIR)",
         lambda tool, built, scratch: [tool, "manifest", "--out", scratch / "manifests"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from support.gitrepo import GitRepo
 from support.pagerepo import SEED_000, SEED_003, commit, correct, seeds
 from synthledger.check import check
 from synthledger.config import load_config
+from synthledger.deriving.stream import open_build
 from synthledger.findings import Finding
 
 Step = Callable[[GitRepo, Archive], object]
@@ -131,6 +133,12 @@ def test_a_range_check_finds_what_whole_checks_find(name: str, tmp_path: Path) -
         assert ranged <= after, f"{step}: reported more: {sorted(ranged - after)}"
 
 
+def _every_manifest(repo: GitRepo) -> dict[str, dict[str, Any]]:
+    """Every paper's manifest, as a whole check builds them (and streams them out)."""
+    with open_build(load_config(repo.path)) as build:
+        return {p.id: p.manifest for p in build.papers() if p.manifest is not None}
+
+
 def test_a_range_check_builds_only_the_manifests_it_touches(tmp_path: Path) -> None:
     repo, archive = _archive_at(tmp_path / "archive")
     base = repo.head()
@@ -138,8 +146,8 @@ def test_a_range_check_builds_only_the_manifests_it_touches(tmp_path: Path) -> N
     result = check(load_config(repo.path), base=base)
     assert sorted(result.manifests.manifests) == ["p1"]
     assert result.scope is not None and not result.scope.whole
-    whole = check(load_config(repo.path))
-    assert result.manifests.manifests["p1"] == whole.manifests.manifests["p1"]
+    assert result.built == 1
+    assert result.manifests.manifests["p1"] == _every_manifest(repo)["p1"]
 
 
 def test_a_wide_range_reads_the_whole_history_and_builds_the_same_manifests(
@@ -164,7 +172,8 @@ def test_a_range_that_adds_a_policy_builds_every_manifest(tmp_path: Path) -> Non
     _add_policy(repo, archive)
     result = check(load_config(repo.path), base=base)
     assert result.scope is not None and result.scope.whole
-    assert len(result.manifests.manifests) == 2  # the two seeds
+    assert result.built == 2  # the two seeds
+    assert check(load_config(repo.path)).built == 2
 
 
 def test_the_cli_range_check_reports_the_new_record_only(tmp_path: Path) -> None:
@@ -190,6 +199,27 @@ def test_papers_with_older_records_get_the_manifests_a_whole_check_builds(
 
     ranged = check(load_config(repo.path), base=base).manifests.manifests
 
-    whole = check(load_config(repo.path)).manifests.manifests
+    whole = _every_manifest(repo)
     assert sorted(ranged) == [SEED_000, SEED_003]
     assert ranged == {paper: whole[paper] for paper in ranged}
+
+
+def test_check_out_writes_what_manifest_out_writes(tmp_path: Path) -> None:
+    """A whole check streams every manifest into --out, index.json too, the bytes of
+    ``manifest --out``; a range check writes the touched papers' only."""
+    repo, archive = _archive_at(tmp_path / "archive")
+    base = repo.head()
+    _add_paper("p1")(repo, archive)
+    checked, built, ranged = tmp_path / "checked", tmp_path / "built", tmp_path / "ranged"
+    for args in (["check", "--out", str(checked)], ["manifest", "--out", str(built)]):
+        done = run_cli(args, cwd=repo.path)
+        assert done.returncode == 0, done.stderr
+    done = run_cli(["check", "--base", base, "--out", str(ranged)], cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    assert files(checked) == files(built)
+    assert len(files(built)) == 4  # the two seeds, p1 and index.json
+    assert files(ranged) == {"p1.json": files(built)["p1.json"]}

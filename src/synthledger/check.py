@@ -6,17 +6,21 @@ changes: see :mod:`synthledger.checking.scope` for what it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from synthledger.checking.scope import Scope, range_scope
 from synthledger.checking.validate import validate
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import ManifestSet, build_manifests
+from synthledger.deriving.manifest_files import write_manifests
+from synthledger.deriving.stream import open_build
 from synthledger.findings import Finding
 from synthledger.ledger.additive import check_all, check_range
-from synthledger.ledger.snapshot import read_snapshot
+from synthledger.ledger.snapshot import paused_cycle_collection, read_snapshot
 from synthledger.reading.contracts import Contracts
 
 # A range that touches more papers than this reads the whole history once.
@@ -27,7 +31,11 @@ LIMITED_READ_PAPERS = 32
 class CheckResult:
     findings: list[Finding]
     checked: int
+    # The manifests a range check built (the touched papers'). A whole check streams
+    # every paper's, writing each to ``out`` as it comes, and keeps none: its memory
+    # does not grow with the archive.
     manifests: ManifestSet
+    built: int  # manifests built
     scope: Scope | None = None  # what a range check read; None for a whole check
 
 
@@ -42,6 +50,7 @@ def check(
     base: str | None = None,
     head: str = "HEAD",
     on_progress: Callable[[], None] | None = None,
+    out: Path | None = None,
 ) -> CheckResult:
     """Everything the hooks check, and more, since hooks can be skipped and CI cannot.
 
@@ -50,6 +59,9 @@ def check(
     range, and manifests are built for the papers the range touches; a range
     that adds a policy or a contract changes what every record means, so it
     gets the whole check (with additive still on the range).
+
+    With ``out``, the manifests built are written there (and index.json, for a
+    whole check without ``base``).
 
     ``on_progress`` is called as each of the CHECK_STAGES ends (a caller's
     progress bar; the library draws nothing)."""
@@ -73,8 +85,8 @@ def check(
         findings.extend(check_range(config, base, head) if base else check_all(config))
         stage_done()
         if whole or scope is None:
-            snapshot = read_snapshot(config, head)
-            manifests = build_manifests(snapshot, Contracts.committed(snapshot.contracts))
+            manifests = ManifestSet()
+            built = _every_manifest(config, head, out, manifests.findings, index=base is None)
         elif scope.papers:
             snapshot = reading.result() if reading is not None else read_snapshot(config, head)
             present = set(snapshot.papers())
@@ -83,6 +95,29 @@ def check(
             manifests = build_manifests(snapshot, contracts, touched)
         else:
             manifests = ManifestSet()
+        if not whole:
+            built = len(manifests.manifests)
+            if out is not None:
+                write_manifests(sorted(manifests.manifests.items()), out, index=False)
     findings.extend(manifests.findings)
     stage_done()
-    return CheckResult(findings, validation.checked, manifests, scope)
+    return CheckResult(findings, validation.checked, manifests, built, scope)
+
+
+def _every_manifest(
+    config: ArchiveConfig, head: str, out: Path | None, findings: list[Finding], *, index: bool
+) -> int:
+    """Build every paper's manifest at ``head``, one batch of papers at a time (written
+    to ``out`` as it comes, if given); their findings into ``findings``. How many."""
+    with paused_cycle_collection(), open_build(config, head) as build:  # no cycles
+        findings.extend(build.findings)
+
+        def manifests() -> Iterator[tuple[str, dict[str, Any]]]:
+            for paper in build.papers():
+                findings.extend(paper.findings)
+                if paper.manifest is not None:
+                    yield paper.id, paper.manifest
+
+        if out is not None:
+            return write_manifests(manifests(), out, index=index)
+        return sum(1 for _ in manifests())

@@ -69,9 +69,13 @@ def validate(
     archive = ArchiveIndex(config, contracts, staged=index, _paper_dirs=listed)
     findings: list[Finding] = []
     checked = 0
-    for file in files:
+    paper = None
+    for file in files:  # sorted: each paper's files together
         if file.kind is FileKind.ARTIFACT:
             continue  # checked through the records that pin them
+        if file.paper != paper:
+            archive.forget()  # memory bounded by one paper's records, not the archive's
+            paper = file.paper
         checked += 1
         findings.extend(_check_file(file, archive))
     papers = archive.paper_dirs if whole else sorted({f.paper for f in files if f.paper})

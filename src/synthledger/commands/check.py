@@ -38,15 +38,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthledger.check import CHECK_STAGES, check
-    from synthledger.deriving.manifest_files import write_manifests
     from synthledger.progress import progress, progress_wanted
     from synthledger.report import report
 
     config = trusted_config(args, args.base)
+    out = Path(args.out) if args.out else None
     with progress("checking", CHECK_STAGES, enabled=progress_wanted(args.format)) as advance:
-        result = check(config, base=args.base, on_progress=advance)
-    if args.out:
-        items = sorted(result.manifests.manifests.items())
-        write_manifests(items, Path(args.out), index=args.base is None)
+        result = check(config, base=args.base, on_progress=advance, out=out)
     report(result.findings, args.format, checked=result.checked)
     return exit_status(result.findings, strict=args.strict)

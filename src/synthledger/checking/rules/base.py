@@ -103,6 +103,12 @@ class ArchiveIndex:
         if loaded.document is not None:
             self._loaded[loaded.document.path] = loaded
 
+    def forget(self) -> None:
+        """Let go of every record loaded so far: the rules read a paper's own records, so
+        a check that moves on to the next paper need not hold the last one's (nor, over
+        100,000 papers, all of them); a record asked for again is read again."""
+        self._loaded.clear()
+
     def paper_path(self, paper: str, *parts: str) -> str:
         return "/".join((paper_folder(self.config, paper), *parts))
 

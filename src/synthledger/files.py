@@ -32,6 +32,7 @@ def write_atomic(
     skip that cost.
     """
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    left = True  # the temporary name is still there to remove
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
@@ -44,6 +45,9 @@ def write_atomic(
             _link_new(temporary, path)
         else:
             os.replace(temporary, path)
+            # Renamed: the temporary name is gone, and unlinking it anyway would still
+            # take the folder's lock (a full build writes 100,000 files into one folder).
+            left = False
         if durable:
             _sync_directory(path.parent)
     except FileExistsError:
@@ -53,8 +57,9 @@ def write_atomic(
     except OSError as exc:
         raise SynthledgerError(f"cannot write {shown_path(str(path))}: {_reason(exc)}") from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        if left:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
 
 
 def make_directory(path: Path) -> None:

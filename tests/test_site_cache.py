@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,31 @@ def test_what_the_last_build_cannot_vouch_for_means_a_whole_build(
     rewritten, said = _build(repo, out, "--cache", str(cache))
     assert rewritten == _build(repo, tmp_path / "plain-rewritten")[0]
     assert "; 0 papers from the cache" in said, said
+
+
+def test_builds_sharing_one_cache_at_once_each_write_every_byte(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """Two CI jobs, or two terminals: each whole build holds the cache's state alone."""
+    cache = tmp_path / "cache"
+    _build(repo, tmp_path / "a", "--cache", str(cache))
+    archive = Archive.__new__(Archive)
+    archive.root = repo.path
+    archive.add_synthesis("p4")
+    commit(repo, "a new paper")
+    plain, _ = _build(repo, tmp_path / "plain-after")
+    site = [sys.executable, "-m", "synthledger", "site", "--cache", str(cache)]
+    runs = [
+        subprocess.Popen(
+            [*site, "--out", str(tmp_path / name)],
+            cwd=repo.path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for name in ("a", "b", "a", "b")
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    assert _files(tmp_path / "a") == plain
+    assert _files(tmp_path / "b") == plain

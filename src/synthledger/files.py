@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from synthledger.errors import SynthledgerError
@@ -60,6 +61,15 @@ def write_atomic(
         if left:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+
+
+@contextlib.contextmanager
+def locked(file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``file`` (made if absent) for the block: another
+    process asking for it waits until the block ends."""
+    with open(file, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def make_directory(path: Path) -> None:

@@ -16,6 +16,7 @@ are always those of a build without the cache; the tests compare them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 from collections.abc import Callable, Iterator
@@ -34,7 +35,7 @@ from synthledger.deriving.manifest_files import (
     write_if_changed,
 )
 from synthledger.deriving.stream import Build
-from synthledger.files import write_atomic
+from synthledger.files import locked, make_directory, write_atomic
 from synthledger.findings import Finding
 from synthledger.layout import classify
 from synthledger.ledger.publications import layout_key
@@ -100,6 +101,15 @@ class LastBuild:
             forget(cache, output)  # a path that is not UTF-8: none kept
             return
         write_atomic(cache / output.state, content, durable=False)
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(cache: Path, output: Output) -> Iterator[None]:
+    """Hold ``output``'s lock in the cache for a whole build: two builds sharing one
+    cache (two CI jobs, two terminals) would read and write one state at once."""
+    make_directory(cache)
+    with locked(cache / f"{output.state}.lock"):
+        yield
 
 
 def changed_since_last(

@@ -16,7 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,6 +28,7 @@ from synthledger.deriving.incremental import (
     MANIFESTS,
     build_changed,
     changed_since_last,
+    one_build_at_a_time,
     remember,
 )
 from synthledger.deriving.manifest_files import index_chunks, written_rows
@@ -72,7 +73,12 @@ def build_shard(
     count = 0
     make_directory(out)
     kept_history = history if history is not None else cache
-    with paused_cycle_collection(), open_build(config, rev, cache=kept_history) as build:
+    whole_cached = cache is not None and shard == WHOLE  # the incremental one, below
+    with (
+        paused_cycle_collection(),  # no cycles
+        one_build_at_a_time(cache, MANIFESTS) if whole_cached and cache else nullcontext(),
+        open_build(config, rev, cache=kept_history) as build,
+    ):
         findings.extend(build.findings)
         kept = ManifestCache(cache, build) if cache is not None else None
 

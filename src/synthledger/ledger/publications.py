@@ -19,7 +19,6 @@ are those of :mod:`synthledger.ledger.history`, which the tests compare.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,7 @@ from typing import NamedTuple
 
 from synthledger.config import ArchiveConfig
 from synthledger.errors import SynthledgerError
-from synthledger.files import make_directory
+from synthledger.files import locked, make_directory
 from synthledger.layout import ArchiveFile, FileKind, classify
 from synthledger.ledger.git import git, stream_fields, stream_tokens
 from synthledger.ledger.history import Commit, iter_publishing
@@ -112,7 +111,8 @@ class Publications:
         otherwise (and when it is absent, damaged, or of another format or layout).
         """
         make_directory(file.parent)
-        with _locked(file):  # one writer at a time; readers see whole updates (WAL)
+        # One writer at a time; readers see whole updates (WAL).
+        with locked(file.with_name(file.name + ".lock")):
             try:
                 return cls._brought_up(config, head, file)
             except sqlite3.DatabaseError:
@@ -368,13 +368,6 @@ def _set_state(db: sqlite3.Connection, head: str, count: int, layout: str) -> No
 def layout_key(config: ArchiveConfig) -> str:
     """What classifying a path depends on: an index kept for another layout is rebuilt."""
     return f"{config.records_dir}\0{config.schemas_dir}\0{config.paper_folders}"
-
-
-@contextlib.contextmanager
-def _locked(file: Path) -> Iterator[None]:
-    with open(file.with_name(file.name + ".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def _remove(file: Path) -> None:

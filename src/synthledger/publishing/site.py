@@ -40,6 +40,7 @@ from synthledger.deriving.incremental import (
     changed_since_last,
     forget,
     kept_findings,
+    one_build_at_a_time,
     remember,
 )
 from synthledger.deriving.manifest_files import write_if_changed
@@ -191,6 +192,18 @@ def _build_cached(
     """A whole build with the cache: only the papers changed since the last one, when
     ``out`` holds it (incremental.py says when), and every paper otherwise. The pieces
     stay in the cache for the next build."""
+    with one_build_at_a_time(cache, SITE):
+        return _build_cached_locked(config, rev, out, jobs, cache, on_progress)
+
+
+def _build_cached_locked(
+    config: ArchiveConfig,
+    rev: str,
+    out: Path,
+    jobs: int,
+    cache: Path,
+    on_progress: Callable[[], None] | None,
+) -> Written:
     pieces = cache / PIECES
     with paused_cycle_collection(), open_build(config, rev, cache=cache) as build:  # no cycles
         manifests = ManifestCache(cache, build)

@@ -36,8 +36,9 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _build(repo: GitRepo, out: Path, *cache: str) -> tuple[dict[str, bytes], str]:
+    """``manifest --out OUT`` with ``--cache CACHE`` and what follows it, if given."""
     args = ["manifest", "--out", str(out), "--format", "json"]
-    done = run_cli([*args, *(("--cache", cache[0]) if cache else ())], cwd=repo.path)
+    done = run_cli([*args, *(("--cache", *cache) if cache else ())], cwd=repo.path)
     assert done.returncode == 1, done.stderr  # the broken correction
     return _files(out), done.stderr
 
@@ -156,4 +157,20 @@ def test_a_rebuild_after_another_build_moved_the_kept_index_is_still_incremental
     shutil.rmtree(tmp_path / "cache" / "manifests")
     warm, warm_err = _build(repo, out, cache)
     assert warm == _build(repo, tmp_path / "plain")[0]
+    assert "1 computed" in warm_err, warm_err  # p1 only
+
+
+def test_a_rebuild_with_jobs_into_the_last_builds_folder_builds_only_the_touched_papers(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """--jobs N and --cache together: the whole build in processes notes what it
+    wrote, and the next one into the same folder builds only what changed."""
+    cache, out = str(tmp_path / "cache"), tmp_path / "out"
+    _build(repo, out, cache, "--jobs", "2")
+    correct(repo, "p1", "k2", "erratum")
+    shutil.rmtree(tmp_path / "cache" / "manifests")
+    warm, warm_err = _build(repo, out, cache, "--jobs", "2")
+    plain, plain_err = _build(repo, tmp_path / "plain")
+    assert warm == plain
+    assert _findings(warm_err) == _findings(plain_err)
     assert "1 computed" in warm_err, warm_err  # p1 only

@@ -120,7 +120,37 @@ def build_in_processes(
     on_written: Callable[[Row], None] | None = None,
 ) -> Built:
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
-    into this shard's part (or, for the whole archive, into index.json)."""
+    into this shard's part (or, for the whole archive, into index.json). A whole build
+    with ``cache`` into the last one's ``out`` builds only the papers changed since,
+    in this process (incremental.py)."""
+    if shard == WHOLE and cache is not None:
+        if _incremental(config, rev, cache, out):
+            return build_shard(config, rev, WHOLE, out, on_written, cache)
+        with one_build_at_a_time(cache, MANIFESTS):
+            built = _in_processes(config, rev, shard, jobs, out, cache, on_written)
+            with open_build(config, rev, cache=cache) as build:  # the index is up to date
+                common = ManifestCache(cache, build).common_key
+                remember(config, cache, out, MANIFESTS, build, common, built.findings)
+            return built
+    return _in_processes(config, rev, shard, jobs, out, cache, on_written)
+
+
+def _incremental(config: ArchiveConfig, rev: str, cache: Path, out: Path) -> bool:
+    """Whether a build into ``out`` would build only the papers changed since the last."""
+    with open_build(config, rev, cache=cache) as build:
+        common = ManifestCache(cache, build).common_key
+        return changed_since_last(config, build, common, cache, out, MANIFESTS) is not None
+
+
+def _in_processes(
+    config: ArchiveConfig,
+    rev: str,
+    shard: Shard,
+    jobs: int,
+    out: Path,
+    cache: Path | None,
+    on_written: Callable[[Row], None] | None,
+) -> Built:
     parts = shard.split(jobs)
     make_directory(out)
     with shared_history(config, rev, cache) as history, ProcessPoolExecutor(jobs) as pool:

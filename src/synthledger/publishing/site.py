@@ -46,6 +46,7 @@ from synthledger.deriving.incremental import (
 from synthledger.deriving.manifest_files import write_if_changed
 from synthledger.deriving.quality import Level
 from synthledger.deriving.shard import WHOLE, Shard
+from synthledger.deriving.split import shared_history
 from synthledger.deriving.status import Status
 from synthledger.deriving.stream import Build, BuiltPaper, open_build
 from synthledger.errors import SynthledgerError
@@ -306,10 +307,19 @@ def _in_processes(
     into ``pieces``."""
     parts = shard.split(jobs)
     written = Written(files=_write_frame(out))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # One index of history, made before the processes start, rather than one each.
+    with shared_history(config, rev, cache) as history, ProcessPoolExecutor(jobs) as pool:
         futures = [
             pool.submit(
-                _build_part, config, rev, out, part, out / part_name(part), cache, frame=False
+                _build_part,
+                config,
+                rev,
+                out,
+                part,
+                out / part_name(part),
+                cache,
+                frame=False,
+                history=history,
             )
             for part in parts
         ]
@@ -332,15 +342,21 @@ def _build_part(
     on_progress: Callable[[], None] | None = None,
     *,
     frame: bool = True,
+    history: Path | None = None,
 ) -> Written:
     """Write the folders of ``shard``'s papers into ``out`` and their pieces into ``pieces``;
     and the marker and static files, unless ``frame`` is False (a process of --jobs: the
     parent writes them once, as two writers of one folder would remove each other's
-    files in flight)."""
+    files in flight). ``history`` is the folder of a kept index of history to read
+    (default: ``cache``'s; without either, one is built)."""
     written = Written()
     # With a cache, the history index and the built papers (manifests, views) are kept
     # there too (deriving/cache.py): an unchanged paper's records are not even read.
-    with paused_cycle_collection(), open_build(config, rev, cache=cache) as build:  # no cycles
+    kept_history = history if history is not None else cache
+    with (
+        paused_cycle_collection(),  # no cycles
+        open_build(config, rev, cache=kept_history) as build,
+    ):
         built = ManifestCache(cache, build) if cache is not None else None
         written.findings.extend(build.findings)
         parts = Parts.create(pieces, build.tip)

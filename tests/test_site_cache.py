@@ -22,13 +22,19 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     isolate_git(monkeypatch, tmp_path / "home")
 
 
+def _writer(repo: GitRepo) -> Archive:
+    """An Archive writing into ``repo``, whose seeds already hold schemas/."""
+    archive = Archive.__new__(Archive)
+    archive.root = repo.path
+    return archive
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     """The seeds with every export's settings, three more papers and a correction."""
     repo = seeds(tmp_path / "archive")
     commit(repo, "publishing settings", {"pyproject.toml": PUBLISHING})
-    archive = Archive.__new__(Archive)  # the seeds' repository already holds schemas/
-    archive.root = repo.path
+    archive = _writer(repo)
     for paper in PAPERS:
         archive.add_synthesis(paper)
     archive.add_verification("v1", "p1")
@@ -71,8 +77,7 @@ def test_after_a_new_commit_only_what_it_changed_is_rendered_again(
     out = tmp_path / "site"
     _build(repo, out, "--cache", cache)
     correct(repo, SEED_003, "k7", "expression-of-concern")
-    archive = Archive.__new__(Archive)
-    archive.root = repo.path
+    archive = _writer(repo)
     archive.add_synthesis("p4")
     commit(repo, "one new paper")
     plain, _ = _build(repo, tmp_path / "plain")
@@ -124,6 +129,15 @@ def _forget_entries(cache: Path) -> None:
         shutil.rmtree(cache / folder, ignore_errors=True)
 
 
+def _rebuilt_as_without_cache(repo: GitRepo, out: Path, cache: Path, plain: Path) -> str:
+    """Build into ``out`` with ``cache`` (its entries forgotten first), check that it
+    holds what a build into ``plain`` without the cache writes; what the build said."""
+    _forget_entries(cache)
+    warm, said = _build(repo, out, "--cache", str(cache))
+    assert warm == _build(repo, plain)[0]
+    return said
+
+
 def test_a_rebuild_into_the_last_builds_folder_renders_only_the_changed_papers(
     repo: GitRepo, tmp_path: Path
 ) -> None:
@@ -131,8 +145,7 @@ def test_a_rebuild_into_the_last_builds_folder_renders_only_the_changed_papers(
     the new commits touched are rendered."""
     cache, out = tmp_path / "cache", tmp_path / "site"
     _build(repo, out, "--cache", str(cache))
-    archive = Archive.__new__(Archive)
-    archive.root = repo.path
+    archive = _writer(repo)
     archive.add_synthesis("p4")
     commit(repo, "a new paper")
     steps = [("new paper", 5, 0), ("correction", 5, 0), ("broken paper", 5, 1), ("settings", 0, 1)]
@@ -165,9 +178,7 @@ def test_a_rebuild_after_another_command_moved_the_kept_index_is_still_increment
     correct(repo, "p1", "k2", "erratum")
     done = run_cli(["manifest", "--out", str(tmp_path / "m"), "--cache", str(cache)], cwd=repo.path)
     assert done.returncode == 0, done.stderr
-    _forget_entries(cache)
-    warm, said = _build(repo, out, "--cache", str(cache))
-    assert warm == _build(repo, tmp_path / "plain")[0]
+    said = _rebuilt_as_without_cache(repo, out, cache, tmp_path / "plain")
     assert "; 4 papers from the cache" in said, said
 
 
@@ -194,13 +205,10 @@ def test_what_the_last_build_cannot_vouch_for_means_a_whole_build(
     assert damaged == plain, said
     # The history rewritten: the last build's commit is no longer on the line.
     repo.git("reset", "-q", "--hard", "HEAD~1")
-    archive = Archive.__new__(Archive)
-    archive.root = repo.path
+    archive = _writer(repo)
     archive.add_synthesis("p5")
     commit(repo, "another line")
-    _forget_entries(cache)
-    rewritten, said = _build(repo, out, "--cache", str(cache))
-    assert rewritten == _build(repo, tmp_path / "plain-rewritten")[0]
+    said = _rebuilt_as_without_cache(repo, out, cache, tmp_path / "plain-rewritten")
     assert "; 0 papers from the cache" in said, said
 
 
@@ -210,8 +218,7 @@ def test_builds_sharing_one_cache_at_once_each_write_every_byte(
     """Two CI jobs, or two terminals: each whole build holds the cache's state alone."""
     cache = tmp_path / "cache"
     _build(repo, tmp_path / "a", "--cache", str(cache))
-    archive = Archive.__new__(Archive)
-    archive.root = repo.path
+    archive = _writer(repo)
     archive.add_synthesis("p4")
     commit(repo, "a new paper")
     plain, _ = _build(repo, tmp_path / "plain-after")

@@ -194,17 +194,20 @@ def _build_cached(
     ``out`` holds it (incremental.py says when), and every paper otherwise. The pieces
     stay in the cache for the next build."""
     with one_build_at_a_time(cache, SITE):
-        return _build_cached_locked(config, rev, out, jobs, cache, on_progress)
+        written, build, common = _build_changes_only(config, rev, out, cache)
+        if written is None:
+            at = build.tip.sha if build.tip is not None else rev  # the commit just resolved
+            written = _build_whole(config, at, out, cache / PIECES, jobs, cache, on_progress)
+        if build.tip is not None:
+            remember(config, cache, out, SITE, build, common, written.findings)
+        return written
 
 
-def _build_cached_locked(
-    config: ArchiveConfig,
-    rev: str,
-    out: Path,
-    jobs: int,
-    cache: Path,
-    on_progress: Callable[[], None] | None,
-) -> Written:
+def _build_changes_only(
+    config: ArchiveConfig, rev: str, out: Path, cache: Path
+) -> tuple[Written | None, Build, str]:
+    """The build of the papers changed since the last one, if ``out`` holds it (None
+    otherwise); the build's shared parts, and the key of what its papers share."""
     pieces = cache / PIECES
     with paused_cycle_collection(), open_build(config, rev, cache=cache) as build:  # no cycles
         manifests = ManifestCache(cache, build)
@@ -215,20 +218,13 @@ def _build_cached_locked(
         if pieces.is_file():
             since_last = changed_since_last(config, build, common, cache, out, SITE)
         forget(cache, SITE)  # until this build is whole: a crash leaves no state to trust
-        written = None
-        if since_last is not None:
-            try:
-                written = _build_changed(
-                    config, build, out, pieces, (manifests, context, kept), *since_last
-                )
-            except (sqlite3.DatabaseError, SynthledgerError):
-                written = None  # the pieces kept are damaged: a whole build replaces them
-    if written is None:
-        at = build.tip.sha if build.tip is not None else rev  # the commit just resolved
-        written = _build_whole(config, at, out, pieces, jobs, cache, on_progress)
-    if build.tip is not None:
-        remember(config, cache, out, SITE, build, common, written.findings)
-    return written
+        if since_last is None:
+            return None, build, common
+        try:
+            caches = (manifests, context, kept)
+            return _build_changed(config, build, out, pieces, caches, *since_last), build, common
+        except (sqlite3.DatabaseError, SynthledgerError):
+            return None, build, common  # the pieces kept are damaged: a whole build replaces them
 
 
 def _build_changed(

@@ -6,18 +6,17 @@ changes: see :mod:`synthledger.checking.scope` for what it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from synthledger.checking.scope import Scope, range_scope
 from synthledger.checking.validate import validate
 from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import ManifestSet, build_manifests
 from synthledger.deriving.manifest_files import write_manifests
-from synthledger.deriving.stream import open_build
+from synthledger.deriving.stream import manifests_of, open_build
 from synthledger.findings import Finding
 from synthledger.ledger.additive import check_all, check_range
 from synthledger.ledger.snapshot import paused_cycle_collection, read_snapshot
@@ -111,13 +110,7 @@ def _every_manifest(
     to ``out`` as it comes, if given); their findings into ``findings``. How many."""
     with paused_cycle_collection(), open_build(config, head) as build:  # no cycles
         findings.extend(build.findings)
-
-        def manifests() -> Iterator[tuple[str, dict[str, Any]]]:
-            for paper in build.papers():
-                findings.extend(paper.findings)
-                if paper.manifest is not None:
-                    yield paper.id, paper.manifest
-
+        manifests = manifests_of(build.papers(), findings)
         if out is not None:
-            return write_manifests(manifests(), out, index=index)
-        return sum(1 for _ in manifests())
+            return write_manifests(manifests, out, index=index)
+        return sum(1 for _ in manifests)

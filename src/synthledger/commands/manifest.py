@@ -134,11 +134,10 @@ def _full(args: argparse.Namespace) -> int:
 
 def _rows(papers: Iterator[BuiltPaper], findings: list[Finding]) -> Iterator[dict[str, Any]]:
     from synthledger.deriving.manifest_files import index_entry
+    from synthledger.deriving.stream import manifests_of
 
-    for paper in papers:
-        findings.extend(paper.findings)
-        if paper.manifest is not None:
-            yield index_entry(paper.id, paper.manifest)
+    for paper, manifest in manifests_of(papers, findings):
+        yield index_entry(paper, manifest)
 
 
 def _run(args: argparse.Namespace) -> int:

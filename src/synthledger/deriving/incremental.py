@@ -34,7 +34,7 @@ from synthledger.deriving.manifest_files import (
     index_entry,
     write_if_changed,
 )
-from synthledger.deriving.stream import Build
+from synthledger.deriving.stream import Build, manifests_of
 from synthledger.files import locked, make_directory, write_atomic
 from synthledger.findings import Finding
 from synthledger.layout import classify
@@ -148,11 +148,9 @@ def build_changed(
     and every finding (the others' as the last build found them)."""
     findings = kept_findings(config, build, last, changed)
     fresh: list[Row] = []
-    for paper in build.papers(changed, kept):
-        findings.extend(paper.findings)
-        if paper.manifest is not None:
-            write_if_changed(out / f"{paper.id}.json", dumps_bytes(paper.manifest))
-            fresh.append(index_entry(paper.id, paper.manifest))
+    for paper, manifest in manifests_of(build.papers(changed, kept), findings):
+        write_if_changed(out / f"{paper}.json", dumps_bytes(manifest))
+        fresh.append(index_entry(paper, manifest))
     built = {row["id"] for row in fresh}
     for gone in sorted(changed - built):
         (out / f"{gone}.json").unlink(missing_ok=True)

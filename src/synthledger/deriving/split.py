@@ -33,7 +33,7 @@ from synthledger.deriving.incremental import (
 )
 from synthledger.deriving.manifest_files import index_chunks, written_rows
 from synthledger.deriving.shard import WHOLE, Shard, find_parts
-from synthledger.deriving.stream import HISTORY_FILE, open_build
+from synthledger.deriving.stream import HISTORY_FILE, manifests_of, open_build
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
@@ -73,24 +73,22 @@ def build_shard(
     count = 0
     make_directory(out)
     kept_history = history if history is not None else cache
-    whole_cached = cache is not None and shard == WHOLE  # the incremental one, below
     with (
         paused_cycle_collection(),  # no cycles
-        one_build_at_a_time(cache, MANIFESTS) if whole_cached and cache else nullcontext(),
+        # A whole build with the cache may be the incremental one, below.
+        one_build_at_a_time(cache, MANIFESTS)
+        if cache is not None and shard == WHOLE
+        else nullcontext(),
         open_build(config, rev, cache=kept_history) as build,
     ):
         findings.extend(build.findings)
         kept = ManifestCache(cache, build) if cache is not None else None
 
-        def manifests() -> Iterator[tuple[str, Row]]:
-            for paper in build.papers(None if shard == WHOLE else shard.holds, kept):
-                findings.extend(paper.findings)
-                if paper.manifest is not None:
-                    yield paper.id, paper.manifest
+        papers = build.papers(None if shard == WHOLE else shard.holds, kept)
 
         def rows() -> Iterator[Row]:
             nonlocal count
-            for row in written_rows(manifests(), out):
+            for row in written_rows(manifests_of(papers, findings), out):
                 count += 1
                 if on_written is not None:
                     on_written(row)

@@ -282,6 +282,17 @@ class _Reader:
         return commit
 
 
+def manifests_of(
+    papers: Iterable[BuiltPaper], findings: list[Finding]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, manifest) of each of ``papers`` that has one, in their order; every paper's
+    findings go to ``findings`` (those of a paper with none say why)."""
+    for paper in papers:
+        findings.extend(paper.findings)
+        if paper.manifest is not None:
+            yield paper.id, paper.manifest
+
+
 def _nothing(commit: str, commits: int) -> frozenset[str] | None:
     return None  # no commits: nothing to compare
 

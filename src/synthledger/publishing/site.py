@@ -250,8 +250,7 @@ def _build_changed(
         built = set()
         for batch in _batches(build.papers(changed, manifests), written.findings):
             for paper in _rendered(batch, context, policies, kept):
-                written.files += _write_files(out / "papers" / paper.id, paper.files)
-                parts.add(paper, [build.rank(event.commit) for event in paper.events])
+                written.files += _put(paper, build, out, parts)
                 built.add(paper.id)
         for gone in sorted(changed - built):
             folder = out / "papers" / gone
@@ -365,9 +364,7 @@ def _build_part(
             keep = None if shard == WHOLE else shard.holds
             for batch in _batches(build.papers(keep, built), written.findings):
                 for paper in _rendered(batch, context, policies, kept):
-                    written.files += _write_files(out / "papers" / paper.id, paper.files)
-                    ranks = [build.rank(event.commit) for event in paper.events]
-                    parts.add(paper, ranks)
+                    written.files += _put(paper, build, out, parts)
                     written.pages += 1
                     if on_progress is not None:
                         on_progress()
@@ -375,6 +372,13 @@ def _build_part(
             parts.close()
     written.cached = kept.hits if kept is not None else 0
     return written
+
+
+def _put(paper: PaperFiles, build: Build, out: Path, parts: Parts) -> int:
+    """Write ``paper``'s folder and keep its pieces; the number of files written."""
+    files = _write_files(out / "papers" / paper.id, paper.files)
+    parts.add(paper, [build.rank(event.commit) for event in paper.events])
+    return files
 
 
 def _batches(papers: Iterable[BuiltPaper], findings: list[Finding]) -> Iterator[list[BuiltPaper]]:

@@ -194,6 +194,7 @@ def test_only_web_addresses_become_links(tmp_path: Path) -> None:
         {"id": "r1", "url": "javascript:alert(1)"},
         {"id": "r2", "doi": "10.1000/xyz123"},
         {"id": "r3", "arxiv": "2208.13968v1", "title": "Deep ensembles"},
+        {"id": "r4", "url": "https://[arxiv.org/abs/2208.13968v1"},  # urllib cannot split it
     ]
     repo, _ = one_paper(tmp_path / "archive", template(references=references))
     page = pages_of(repo).pages[PAPER]
@@ -201,6 +202,7 @@ def test_only_web_addresses_become_links(tmp_path: Path) -> None:
         ("javascript:alert(1)", None),
         ("doi:10.1000/xyz123", "https://doi.org/10.1000/xyz123"),
         ("Deep ensembles — arXiv:2208.13968v1", "https://arxiv.org/abs/2208.13968v1"),
+        ("https://[arxiv.org/abs/2208.13968v1", None),
     ]
 
 

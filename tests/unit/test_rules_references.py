@@ -154,6 +154,10 @@ URL_ADVICE = f"is not an http(s) URL: {URL_FIX}"
             'url: "https://example.org:80x/x"',
             f"'https://example.org:80x/x' is not an http(s) URL (it cannot be parsed): {URL_FIX}",
         ),
+        (  # an unclosed IPv6 bracket: urllib refuses to split it at all
+            'url: "https://[example.org/paper"',
+            f"'https://[example.org/paper' is not an http(s) URL (it cannot be parsed): {URL_FIX}",
+        ),
     ],
 )
 def test_a_malformed_identifier_fails_at_its_value(

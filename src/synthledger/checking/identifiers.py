@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 _NEW_ARXIV = re.compile(r"(\d\d)(\d\d)\.(\d+)(?:v(\d+))?")
 _OLD_ARXIV = re.compile(r"([a-z-]+)(?:\.([A-Z]{2}))?/(\d\d)(\d\d)(\d+)(?:v(\d+))?")
@@ -104,15 +104,24 @@ def orcid_problem(text: str) -> str | None:
     return None
 
 
+def split_url(text: str) -> SplitResult | None:
+    """``text`` split as a URL, with its port read; None where urllib cannot do either
+    (an unclosed ``[`` of an IPv6 host, a port that is not a number)."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    return parts
+
+
 def url_problem(text: str) -> str | None:
     """An absolute http(s) URL with a host name or address, no spaces or controls;
     a link to an ORCID record must carry a valid ORCID iD."""
     if _CONTROL.search(text) or any(char.isspace() for char in text):
         return "it holds a space or control character"
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
-    except ValueError:
+    parts = split_url(text)
+    if parts is None:
         return "it cannot be parsed"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "not http:// or https:// and a host"

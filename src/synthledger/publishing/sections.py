@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
+from synthledger.checking.identifiers import split_url
 from synthledger.deriving.gate import GateStatus
 from synthledger.deriving.status import Status
 from synthledger.deriving.typed_manifest import CorrectionEntry, Manifest, Tier
@@ -281,7 +281,8 @@ def claims(view: Mapping[str, Any], withdrawn: set[str]) -> tuple[Claim, ...] | 
 
 def reference(reference: Mapping[str, Any]) -> Reference:
     url = reference.get("url")
-    href = url if isinstance(url, str) and urlsplit(url).scheme in ("http", "https") else None
+    parts = split_url(url) if isinstance(url, str) else None
+    href = url if parts is not None and parts.scheme in ("http", "https") else None
     if href is None and reference.get("doi"):
         href = f"https://doi.org/{reference['doi']}"
     if href is None and reference.get("arxiv"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from synthledger.checking import identifiers
 from synthledger.checking.rules.base import Hit, RecordContext, rule
@@ -74,8 +73,11 @@ def _keys(entry: dict[str, Any]) -> set[str]:
     keys: set[str] = set()
     url, doi, arxiv = entry.get("url"), entry.get("doi"), entry.get("arxiv")
     if isinstance(url, str):
-        parts = urlsplit(url.strip())
-        keys.add(f"url:{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}")
+        parts = identifiers.split_url(url.strip())
+        if parts is None:  # SL304 says why; the same text is still the same source
+            keys.add(f"url:{url.strip()}")
+        else:
+            keys.add(f"url:{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}")
         found = ARXIV_IN_URL.search(url)
         if found:
             keys.add(f"arxiv:{found.group(1).lower()}")

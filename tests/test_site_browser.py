@@ -29,7 +29,7 @@ import pytest
 
 from support.archive import run_cli
 from support.gitrepo import isolate_git
-from support.pagerepo import SEED_000, SEED_003, correct, seeds
+from support.pagerepo import SEED_000, SEED_003, commit, correct, seeds
 
 if TYPE_CHECKING:
     from selenium.webdriver.chrome.webdriver import WebDriver
@@ -485,6 +485,37 @@ def test_pages_load_only_from_the_site_and_log_no_error(
     # A load from anywhere else, or an inline script, would be a logged CSP violation.
     errors = [entry for entry in browser_log(driver) if entry["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_a_sharded_archives_site_leads_from_its_parts_to_each_paper(
+    driver: WebDriver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """index.html lists the parts, a part's page its papers with working filters;
+    timeline.html lists the months."""
+    isolate_git(monkeypatch, tmp_path / "home")
+    repo = seeds(tmp_path / "archive")
+    papers = repo.path / "records" / "papers"
+    for paper in (SEED_000, SEED_003):
+        (papers / paper[:2]).mkdir()
+        shutil.move(papers / paper, papers / paper[:2] / paper)
+    commit(repo, "shard", {"pyproject.toml": '[tool.synthledger]\npaper-folders = "sharded"\n'})
+    out = tmp_path / "site"
+    result = run_cli(["site", "--out", str(out)], cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    with serve(out) as url:
+        driver.get(f"{url}/index.html")
+        links = [a.text for a in css_all(driver, "#parts a")]
+        assert links == sorted([SEED_000[:2], SEED_003[:2]])
+        one(driver, f"#parts a[href='index-{SEED_003[:2]}.html']").click()
+        assert one(driver, "#shown").text == "1 of 1 papers shown"  # the script ran
+        assert visible_papers(driver) == [SEED_003]
+        one(driver, f"#paper-{SEED_003} h2 a").click()
+        assert driver.current_url == f"{url}/papers/{SEED_003}/index.html"
+        one(driver, ".site-header a[href='../../timeline.html']").click()
+        one(driver, "#months a").click()
+        assert len(css_all(driver, ".archive-timeline .event")) == 2
+        errors = [e for e in browser_log(driver) if e["level"] == "SEVERE"]
+        assert [e for e in errors if "/favicon.ico" not in e["message"]] == []  # the browser's own
 
 
 def test_opened_from_disk_the_pages_keep_their_style_and_filters(

@@ -9,6 +9,13 @@ same history gives the same bytes. A previous build in --out is replaced:
 what it held of papers no longer in the archive is removed, and unchanged
 files are left as they are.
 
+An archive with paper-folders = "sharded" gets a site that is listed in parts,
+so that no page grows with the archive: index.html lists the parts and
+index-<part>.html the papers whose id begins with those two characters (with
+their filters and exports/<part>/); timeline.html lists the months and
+timeline-<YYYY-MM>.html their events. It leaves the Crossref deposit to
+synthledger export, as every site leaves PROV.
+
 A full build can be split: --jobs N builds in N processes on this machine;
 --shard K/N writes only the folders of shard K's papers (by a hash of the id)
 and its part of the index, timeline and exports (site.shard-K-of-N.sqlite),

@@ -25,6 +25,7 @@ from synthledger.deriving.stream import BuiltPaper
 from synthledger.layout import paper_folder
 from synthledger.publishing.exports import csl, jsonld, load_pieced
 from synthledger.publishing.exports.core import Paper, Source, json_array
+from synthledger.publishing.listing import Listing
 from synthledger.publishing.model import STATUS_TONES, Page
 from synthledger.publishing.page import build_page
 from synthledger.publishing.templating import resting_on
@@ -60,6 +61,7 @@ class Event:
     commit: str
     path: str
     entry: str
+    month: str  # the part of the timeline that lists it (listing.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class PaperFiles:
     options: tuple[tuple[str, str], ...]  # (filter, value) of its badges
     events: tuple[Event, ...]  # in the order its page lists them
     exports: dict[str, bytes]  # format name -> its piece of that export
+    rests_on: str  # the newest commit its pages rest on: that of its newest record or policy
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Context:
     default_tiers: Mapping[str, str]  # policy id -> the id of its default tier
     exports: tuple[str, ...]  # the formats whose pieces a paper gives
     rank: Callable[[str], int]  # a commit's place on the first-parent line: later is larger
+    listing: Listing
 
 
 def page_of(paper: BuiltPaper, context: Context) -> Page:
@@ -125,7 +129,8 @@ def render(
         links[path] = quote(path)
     policies = _policy_files(paper, config, contents)
     # The newest commit the pages rest on: that of the paper's newest record, or its policy.
-    frame = resting_on(max((i["commit"] for i in _inputs(paper)), key=context.rank))
+    newest = max((i["commit"] for i in _inputs(paper)), key=context.rank)
+    frame = resting_on(newest)
     out["index.html"] = (
         env.get_template("paper.html")
         .render(
@@ -172,6 +177,7 @@ def render(
             timeline.render(
                 entry={"event": event, "paper": paper.id, "title": page.title, "href": href}
             ),
+            context.listing.month(event.committed),
         )
         for event in page.timeline
     )
@@ -183,6 +189,7 @@ def render(
         tuple((b.key, b.value) for b in page.badges if b.key in FILTERED),
         events,
         exports,
+        newest,
     )
 
 

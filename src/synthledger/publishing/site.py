@@ -29,7 +29,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import markupsafe
 
 from synthledger.config import ArchiveConfig
@@ -57,16 +59,24 @@ from synthledger.ledger.history import Commit
 from synthledger.ledger.snapshot import paused_cycle_collection
 from synthledger.publishing.exports import load_pieced
 from synthledger.publishing.exports.core import Source, settings_at
+from synthledger.publishing.listing import (
+    ONE_PART,
+    Listing,
+    exports_folder,
+    index_page,
+    timeline_page,
+)
 from synthledger.publishing.paper_files import Context, PaperFiles, blobs_of, page_of, render
 from synthledger.publishing.site_cache import SiteCache
 from synthledger.publishing.site_parts import Parts, find_parts, part_name
-from synthledger.publishing.templating import TEMPLATES, common, environment
+from synthledger.publishing.templating import TEMPLATES, common, environment, resting_on
 
 STATIC_FILES = ("site.css", "filter.js")
 # Marks a directory as a site this command built, so that a rebuild may replace it.
 MARKER = ".synthledger-site"
 MARKER_TEXT = "Built by synthledger site; the next build replaces this directory's contents.\n"
 # What a site's folder holds at its top; anything else there is left from an earlier build.
+# (and the pages of the lists' parts: listing.py).
 TOP = frozenset({MARKER, "index.html", "timeline.html", "static", "policy", "papers", "exports"})
 # What exports/ holds: the file of each export, and the settings it cannot do without.
 # PROV is left to ``synthledger export --to prov``: the prov library holds the whole
@@ -245,19 +255,24 @@ def _build_changed(
         if kept_tip is None or kept_tip.sha != last.tip:
             raise SynthledgerError(f"{pieces} is not the last build's")
         parts.move_to(build.tip)
+        # The pages of the parts the changed papers were and are listed in.
+        touched = Touched(
+            {context.listing.part(paper) for paper in changed}, parts.months_of(changed)
+        )
         parts.remove(changed)
         policies = _policy_contents(config, build)
         built = set()
         for batch in _batches(build.papers(changed, manifests), written.findings):
             for paper in _rendered(batch, context, policies, kept):
-                written.files += _put(paper, build, out, parts)
+                written.files += _put(paper, context, out, parts)
                 built.add(paper.id)
+        touched.months.update(parts.months_of(built))
         for gone in sorted(changed - built):
             folder = out / "papers" / gone
             if folder.exists() or folder.is_symlink():
                 _remove(folder)
         written.pages = parts.count()
-        written.files += _write_aggregates(config, parts, out)
+        written.files += _write_aggregates(config, parts, out, touched)
     finally:
         parts.close()
     # The papers left as they were count as the cache's, as do those it held.
@@ -364,7 +379,7 @@ def _build_part(
             keep = None if shard == WHOLE else shard.holds
             for batch in _batches(build.papers(keep, built), written.findings):
                 for paper in _rendered(batch, context, policies, kept):
-                    written.files += _put(paper, build, out, parts)
+                    written.files += _put(paper, context, out, parts)
                     written.pages += 1
                     if on_progress is not None:
                         on_progress()
@@ -374,10 +389,10 @@ def _build_part(
     return written
 
 
-def _put(paper: PaperFiles, build: Build, out: Path, parts: Parts) -> int:
+def _put(paper: PaperFiles, context: Context, out: Path, parts: Parts) -> int:
     """Write ``paper``'s folder and keep its pieces; the number of files written."""
     files = _write_files(out / "papers" / paper.id, paper.files)
-    parts.add(paper, [build.rank(event.commit) for event in paper.events])
+    parts.add(paper, context.listing.part(paper.id), context.rank)
     return files
 
 
@@ -432,17 +447,22 @@ def _context(config: ArchiveConfig, build: Build) -> Context:
         default = data.get("default_tier")
         if isinstance(default, dict) and isinstance(data.get("id"), str):
             defaults[data["id"]] = str(default.get("id"))
-    return Context(config, source, environment(config), defaults, _exported(source), build.rank)
+    listing = Listing.of(config)
+    exported = _exported(source, listing)
+    return Context(config, source, environment(config), defaults, exported, build.rank, listing)
 
 
-def _exported(source: Source) -> tuple[str, ...]:
-    """The exports the site ships: those whose settings the built commit states."""
+def _exported(source: Source, listing: Listing) -> tuple[str, ...]:
+    """The exports the site ships: those whose settings the built commit states. A
+    site listed in parts leaves the Crossref deposit to ``synthledger export``: a
+    deposit names the build commit, so each of its parts would change on every build."""
     if source.built is None:
         return ()
     return tuple(
         name
         for name, (_, needs) in EXPORTS.items()
         if all(getattr(source.config, setting) for setting in needs)
+        and not (listing.split and name == "crossref")
     )
 
 
@@ -458,44 +478,115 @@ def _finish(config: ArchiveConfig, parts: Parts, out: Path) -> int:
     """The aggregates of a whole build, and what is left of papers no longer in the
     archive removed. The number of files written."""
     written = _write_aggregates(config, parts, out)
-    _remove_stale(out, set(parts.papers()))
+    pages = {index_page(part) for part, _ in parts.parts()}
+    pages |= {timeline_page(month) for month, _ in parts.months()}
+    _remove_stale(out, set(parts.papers()), pages)
     return written
 
 
-def _write_aggregates(config: ArchiveConfig, parts: Parts, out: Path) -> int:
-    """index.html, timeline.html, policy/ and exports/ from the pieces. The number of
-    files written."""
+@dataclass(frozen=True)
+class Touched:
+    """The parts of the lists whose papers or events a rebuild changed."""
+
+    parts: set[str]
+    months: set[str]
+
+
+def _write_aggregates(
+    config: ArchiveConfig, parts: Parts, out: Path, touched: Touched | None = None
+) -> int:
+    """index.html, timeline.html, policy/ and exports/ from the pieces; of a site listed
+    in parts (listing.py), the pages and exports of the ``touched`` parts (default: all).
+    The number of files written."""
     env = environment(config)
     tip = parts.tip()
-    frame = common(tip)
-    written = 0
-    policies = dict(parts.shared())
-    written += _write_files(
-        out / "policy", {k.removeprefix("policy/"): v for k, v in policies.items()}
+    listing = Listing.of(config)
+    written = _write_files(
+        out / "policy", {k.removeprefix("policy/"): v for k, v in dict(parts.shared()).items()}
     )
-    downloads = _write_exports(config, parts, tip, out / "exports")
-    written += len(downloads)
-    options = {
-        "status": _statuses(parts.options("status")),
-        "tier": sorted(parts.options("tier")),
-        "gate": sorted(parts.options("gate")),
-        "level": list(Level),
-    }
-    index = env.get_template("index.html").generate(
+    source = _source(config, tip)
+    exported = _exported(source, listing) if source is not None else ()
+    if not listing.split:
+        downloads = _write_exports(parts, source, exported, ONE_PART, out)
+        _write_index(env, parts, (ONE_PART, parts.count()), common(tip), downloads, out)
+        _write_timeline(env, parts, ONE_PART, common(tip), out)
+        return written + len(downloads) + 2
+    lists, months = parts.parts(), parts.months()
+    listed, dated = {part for part, _ in lists}, {month for month, _ in months}
+    counts = dict(lists)
+    for part in listed if touched is None else touched.parts:
+        if part not in listed:  # its last paper is gone
+            (out / index_page(part)).unlink(missing_ok=True)
+            if (out / exports_folder(part)).exists():
+                _remove(out / exports_folder(part))
+            continue
+        downloads = _write_exports(parts, source, exported, part, out)
+        frame = resting_on(parts.rests_on(part) or "")
+        _write_index(env, parts, (part, counts[part]), frame, downloads, out)
+        written += len(downloads) + 1
+    for month in dated if touched is None else touched.months:
+        if month not in dated:
+            (out / timeline_page(month)).unlink(missing_ok=True)
+            continue
+        _write_timeline(env, parts, month, resting_on(parts.last_event(month) or ""), out)
+        written += 1
+    if touched is None:  # what an earlier build left in exports/
+        folders = {exports_folder(part).removeprefix("exports/") for part in listed}
+        _remove_others(out / "exports", {f"{f}/{EXPORTS[n][0]}" for f in folders for n in exported})
+    frame = common(tip)
+    directory = env.get_template("index_parts.html").generate(
         frame,
         root="",
         count=parts.count(),
-        entries=_markup(parts.entries()),
-        options=options,
-        downloads=downloads,
+        parts=[(part, index_page(part), count) for part, count in lists],
+        exported=[EXPORTS[name][0] for name in exported],
     )
-    write_atomic(out / "index.html", _encoded(index), durable=False)
-    timeline = env.get_template("timeline.html").generate(
-        frame, root="", entries=_markup(parts.events())
+    write_atomic(out / "index.html", _encoded(directory), durable=False)
+    timeline = env.get_template("timeline_parts.html").generate(
+        frame, root="", months=[(month, timeline_page(month), n) for month, n in months]
     )
     write_atomic(out / "timeline.html", _encoded(timeline), durable=False)
-    written += 2
-    return written
+    return written + 2
+
+
+def _write_index(
+    env: jinja2.Environment,
+    parts: Parts,
+    listed: tuple[str, int],
+    frame: dict[str, Any],
+    downloads: list[str],
+    out: Path,
+) -> None:
+    """The page that lists a part's papers (the whole archive's: index.html); ``listed``
+    is the part and the number of papers it lists."""
+    part, count = listed
+    options = {
+        "status": _statuses(parts.options("status", part)),
+        "tier": sorted(parts.options("tier", part)),
+        "gate": sorted(parts.options("gate", part)),
+        "level": list(Level),
+    }
+    page = env.get_template("index.html").generate(
+        frame,
+        root="",
+        part=part,
+        count=count,
+        entries=_markup(parts.entries(part)),
+        options=options,
+        downloads=downloads,
+        exports=exports_folder(part),
+    )
+    write_atomic(out / index_page(part), _encoded(page), durable=False)
+
+
+def _write_timeline(
+    env: jinja2.Environment, parts: Parts, month: str, frame: dict[str, Any], out: Path
+) -> None:
+    """The page that lists ``month``'s events (every event: timeline.html)."""
+    page = env.get_template("timeline.html").generate(
+        frame, root="", month=month, entries=_markup(parts.events(month))
+    )
+    write_atomic(out / timeline_page(month), _encoded(page), durable=False)
 
 
 def _statuses(found: set[str]) -> list[str]:
@@ -512,21 +603,28 @@ def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-def _write_exports(
-    config: ArchiveConfig, parts: Parts, tip: Commit | None, folder: Path
-) -> list[str]:
-    """Write each export the site ships into ``folder`` from its pieces; the names written."""
+def _source(config: ArchiveConfig, tip: Commit | None) -> Source | None:
+    """What the exports are written from: the settings of the built commit."""
     if tip is None:
+        return None
+    settings = settings_at(config, tip.sha)
+    return Source(config=settings, snapshot=None, contracts=None, ids=None, built=tip)
+
+
+def _write_exports(
+    parts: Parts, source: Source | None, exported: tuple[str, ...], part: str, out: Path
+) -> list[str]:
+    """Write ``part``'s piece of each export the site ships (the whole archive's, of
+    ONE_PART) from its pieces into its folder; the names written."""
+    folder = out / exports_folder(part)
+    if source is None:
         _write_files(folder, {})
         return []
-    source = Source(
-        config=settings_at(config, tip.sha), snapshot=None, contracts=None, ids=None, built=tip
-    )
     make_directory(folder)
     written = []
-    for name in _exported(source):
+    for name in exported:
         file = EXPORTS[name][0]
-        chunks = load_pieced(name).assemble(source, parts.pieces(name))
+        chunks = load_pieced(name).assemble(source, parts.pieces(name, part))
         write_atomic(folder / file, chunks, durable=False)
         written.append(file)
     _remove_others(folder, set(written))
@@ -592,11 +690,12 @@ def _remove_others(folder: Path, keep: set[str]) -> None:
                 path.rmdir()
 
 
-def _remove_stale(out: Path, papers: set[str]) -> None:
+def _remove_stale(out: Path, papers: set[str], pages: set[str]) -> None:
     """Remove what an earlier build left that this one does not hold: papers no longer
-    in the archive, and anything else at the top of the folder."""
+    in the archive, and anything else at the top of the folder but this build's
+    ``pages``."""
     for child in out.iterdir():
-        if child.name not in TOP:
+        if child.name not in TOP and child.name not in pages:
             _remove(child)
     folder = out / "papers"
     if folder.is_dir():

@@ -36,7 +36,7 @@ from synthledger.layout import paper_folder
 from synthledger.publishing.paper_files import Context, Event, PaperFiles
 from synthledger.publishing.templating import TEMPLATES
 
-FORMAT = 2  # of the entries; a new format never reads an old one
+FORMAT = 3  # of the entries; a new format never reads an old one
 HEADER = struct.Struct(">Q")  # the length of the JSON header
 
 
@@ -105,7 +105,8 @@ class SiteCache:
             "id": paper.id,
             "entry": paper.entry,
             "options": [list(option) for option in paper.options],
-            "events": [[e.commit, e.path, e.entry] for e in paper.events],
+            "events": [[e.commit, e.path, e.entry, e.month] for e in paper.events],
+            "rests_on": paper.rests_on,
             "groups": [list(group) for group in _groups(paper)],
             "sizes": [len(content) for _, content in files],
         }
@@ -144,8 +145,9 @@ def _read(data: bytes, key: str) -> PaperFiles | None:
         policies,
         str(header["entry"]),
         tuple((str(k), str(v)) for k, v in header["options"]),
-        tuple(Event(str(c), str(p), str(e)) for c, p, e in header["events"]),
+        tuple(Event(str(c), str(p), str(e), str(m)) for c, p, e, m in header["events"]),
         exports,
+        str(header["rests_on"]),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import orjson
@@ -30,12 +30,17 @@ PART = re.compile(r"site\.shard-(\d+)-of-(\d+)\.sqlite")
 # Every row names its paper, so that a rebuild of some papers replaces just theirs.
 SCHEMA = """
 CREATE TABLE build (tip TEXT);  -- the built commit, as JSON (null: none yet)
-CREATE TABLE papers (id BLOB PRIMARY KEY, entry TEXT NOT NULL) WITHOUT ROWID;
+-- part: the page that lists it (listing.py); rests_on: the newest commit its pages rest on.
+CREATE TABLE papers (id BLOB PRIMARY KEY, part TEXT NOT NULL, entry TEXT NOT NULL,
+    rests_on TEXT NOT NULL, rank INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX papers_by_part ON papers (part, id);
 CREATE TABLE options (paper BLOB, filter TEXT, value TEXT, PRIMARY KEY (paper, filter, value))
     WITHOUT ROWID;
 CREATE INDEX options_by_filter ON options (filter, value);
-CREATE TABLE events (rank INTEGER, path BLOB, paper BLOB, seq INTEGER, entry TEXT NOT NULL);
+CREATE TABLE events (rank INTEGER, path BLOB, paper BLOB, seq INTEGER, entry TEXT NOT NULL,
+    month TEXT NOT NULL, commit_sha TEXT NOT NULL);
 CREATE INDEX events_by_paper ON events (paper);
+CREATE INDEX events_by_month ON events (month, rank, path, paper, seq);
 CREATE TABLE exports (format TEXT, paper BLOB, piece BLOB NOT NULL, PRIMARY KEY (format, paper))
     WITHOUT ROWID;
 CREATE INDEX exports_by_paper ON exports (paper);
@@ -94,19 +99,24 @@ class Parts:
         except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
             raise SynthledgerError(f"{self.path} is not a part of a site build: {exc}") from exc
 
-    def add(self, paper: PaperFiles, ranks: list[int]) -> None:
-        """``paper``'s pieces; ``ranks`` places each of its events on the first-parent line."""
+    def add(self, paper: PaperFiles, part: str, rank: Callable[[str], int]) -> None:
+        """``paper``'s pieces, listed in ``part``; ``rank`` places a commit on the
+        first-parent line."""
         key = _key(paper.id)
-        self.db.execute("INSERT INTO papers VALUES (?, ?)", (key, paper.entry))
+        ranks = [rank(event.commit) for event in paper.events]
+        self.db.execute(
+            "INSERT INTO papers VALUES (?, ?, ?, ?, ?)",
+            (key, part, paper.entry, paper.rests_on, rank(paper.rests_on)),
+        )
         self.db.executemany(
             "INSERT OR IGNORE INTO options VALUES (?, ?, ?)",
             [(key, name, value) for name, value in paper.options],
         )
         self.db.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (rank, _key(event.path), key, seq, event.entry)
-                for seq, (event, rank) in enumerate(zip(paper.events, ranks, strict=True))
+                (at, _key(event.path), key, seq, event.entry, event.month, event.commit)
+                for seq, (event, at) in enumerate(zip(paper.events, ranks, strict=True))
             ],
         )
         self.db.executemany(
@@ -160,22 +170,70 @@ class Parts:
         for (key,) in self.db.execute("SELECT id FROM papers ORDER BY id"):
             yield bytes(key).decode("utf-8", "surrogateescape")
 
-    def entries(self) -> Iterator[str]:
-        for (entry,) in self.db.execute("SELECT entry FROM papers ORDER BY id"):
-            yield str(entry)
+    def parts(self) -> list[tuple[str, int]]:
+        """Each part that lists some paper, with the number it lists, in name order."""
+        rows = self.db.execute("SELECT part, count(*) FROM papers GROUP BY part ORDER BY part")
+        return [(str(part), int(count)) for part, count in rows]
 
-    def options(self, name: str) -> set[str]:
-        rows = self.db.execute("SELECT DISTINCT value FROM options WHERE filter = ?", (name,))
-        return {str(value) for (value,) in rows}
-
-    def events(self) -> Iterator[str]:
-        """Every event, in the order its commit entered the first-parent line."""
-        rows = self.db.execute("SELECT entry FROM events ORDER BY rank, path, paper, seq")
+    def entries(self, part: str) -> Iterator[str]:
+        rows = self.db.execute("SELECT entry FROM papers WHERE part = ? ORDER BY id", (part,))
         for (entry,) in rows:
             yield str(entry)
 
-    def pieces(self, name: str) -> Iterator[bytes]:
-        rows = self.db.execute("SELECT piece FROM exports WHERE format = ? ORDER BY paper", (name,))
+    def rests_on(self, part: str) -> str | None:
+        """The newest commit the pages of ``part``'s papers rest on."""
+        row = self.db.execute(
+            "SELECT rests_on FROM papers WHERE part = ? ORDER BY rank DESC, rests_on LIMIT 1",
+            (part,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def options(self, name: str, part: str) -> set[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT value FROM options JOIN papers ON options.paper = papers.id "
+            "WHERE filter = ? AND part = ?",
+            (name, part),
+        )
+        return {str(value) for (value,) in rows}
+
+    def months(self) -> list[tuple[str, int]]:
+        """Each part of the timeline that lists some event, with the number it lists."""
+        rows = self.db.execute("SELECT month, count(*) FROM events GROUP BY month ORDER BY month")
+        return [(str(month), int(count)) for month, count in rows]
+
+    def months_of(self, papers: Iterable[str]) -> set[str]:
+        """The parts of the timeline that list an event of ``papers``."""
+        found: set[str] = set()
+        for paper in papers:
+            rows = self.db.execute(
+                "SELECT DISTINCT month FROM events WHERE paper = ?", (_key(paper),)
+            )
+            found.update(str(month) for (month,) in rows)
+        return found
+
+    def events(self, month: str) -> Iterator[str]:
+        """The events of ``month``, in the order their commits entered the first-parent line."""
+        rows = self.db.execute(
+            "SELECT entry FROM events WHERE month = ? ORDER BY rank, path, paper, seq", (month,)
+        )
+        for (entry,) in rows:
+            yield str(entry)
+
+    def last_event(self, month: str) -> str | None:
+        """The commit of ``month``'s last event."""
+        row = self.db.execute(
+            "SELECT commit_sha FROM events WHERE month = ? "
+            "ORDER BY rank DESC, path DESC, paper DESC, seq DESC LIMIT 1",
+            (month,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def pieces(self, name: str, part: str) -> Iterator[bytes]:
+        rows = self.db.execute(
+            "SELECT piece FROM exports JOIN papers ON exports.paper = papers.id "
+            "WHERE format = ? AND part = ? ORDER BY exports.paper",
+            (name, part),
+        )
         for (piece,) in rows:
             yield bytes(piece)
 

@@ -12,6 +12,7 @@ from synthledger.ledger.history import (
     ChangeKind,
     changed_paths,
     first_parent_line,
+    iter_line,
     read_history,
     read_staged,
 )
@@ -172,6 +173,32 @@ def test_corrections_from_two_branches_follow_first_parent_order(
     ]
     assert [entry.added.sha for entry in corrections] == [merges[name] for name in order]
     assert [c.subject for c in history.commits] == ["publish", *(f"merge {n}" for n in order)]
+
+
+def test_the_streamed_line_is_the_read_history(repo: GitRepo) -> None:
+    """iter_line yields read_history's commits and changes, in its order, one commit at
+    a time: across a merge, a rename, a mode change, an odd path and a stop."""
+    base = repo.commit("publish", {PAPER: "a\n", "README.md": "r\n"})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("odd path on side", {"records/papers/p 1/é\tx\n.yaml": "o\n"})
+    repo.git("mv", "records/papers/p1/synthesis.yaml", "records/papers/p1/moved.yaml")
+    repo.commit("rename on side")
+    repo.git("checkout", "-q", "main")
+    repo.commit("readme", {"README.md": "s\n"})
+    repo.merge("side")
+    (repo.path / "records/papers/p1/moved.yaml").chmod(0o755)
+    repo.commit("chmod")
+
+    for exclude in ([], [base]):
+        history = read_history(repo.path, pathspecs=["records"], exclude=exclude)
+        streamed = list(iter_line(repo.path, exclude=exclude, keep=lambda p: p[0] in "rR"))
+        assert [commit for commit, _ in streamed] == list(history.commits)
+        changes = [(commit, *diff) for commit, diffs in streamed for diff in diffs]
+        assert [tuple(change) for change in history.changes] == [
+            c for c in changes if c[2].startswith("records")
+        ]
+        assert len(changes) > len(history.changes)  # README.md is kept: keep said so
+    assert list(iter_line(repo.path, exclude=[repo.head()])) == []
 
 
 def test_pathspecs_keep_only_changes_below_them_and_every_commit(repo: GitRepo) -> None:

@@ -30,9 +30,8 @@ from synthledger.ledger.history import (
     Change,
     ChangeKind,
     Diff,
-    History,
     first_parent_line,
-    read_history,
+    iter_line,
     read_staged,
 )
 from synthledger.ledger.mainline import (
@@ -138,40 +137,42 @@ def check_all(config: ArchiveConfig, head: str = "HEAD") -> list[Finding]:
 def check_commits(
     config: ArchiveConfig, head: str, *, exclude: Sequence[str] = ()
 ) -> list[Finding]:
-    """The first-parent commits of ``head`` not reachable from ``exclude`` (commit hashes).
+    """The first-parent commits of ``head`` not reachable from ``exclude`` (commit hashes),
+    oldest first, read one at a time: memory does not grow with the length of the line.
 
     Changes made at or before ``config.enforce_from`` are warnings (SL708).
     """
-    history = read_history(config.root, rev=head, keep=_watched(config), exclude=exclude)
-    if not history.changes:
-        return []
-    enforced = _enforced_commits(config, head, exclude)
-    twins = _Twins(_published_before(config, history) if exclude else None)
     findings: list[Finding] = []
-    for change in history.changes:
-        sha = change.commit.sha
-        findings.extend(
-            _judge(
-                change,
-                config,
-                twins,
-                commit=sha,
-                parent=change.commit.parents[0] if change.commit.parents else None,
-                enforced=enforced is None or sha in enforced,
+    twins: _Twins | None = None
+    enforced: Collection[str] | None = None
+    asked = False  # enforce-from is looked up only when there is something to judge
+    for commit, diffs in iter_line(config.root, head, exclude=exclude, keep=_watched(config)):
+        if twins is None:
+            # What was published at the first parent of the oldest commit read.
+            before = exclude and commit.parents
+            twins = _Twins(_published_lister(config, commit.parents[0]) if before else None)
+        if not diffs:
+            continue
+        if not asked:
+            enforced, asked = _enforced_commits(config, head, exclude), True
+        parent = commit.parents[0] if commit.parents else None
+        for diff in diffs:
+            findings.extend(
+                _judge(
+                    diff,
+                    config,
+                    twins,
+                    commit=commit.sha,
+                    parent=parent,
+                    enforced=enforced is None or commit.sha in enforced,
+                )
             )
-        )
     return findings
 
 
 def history_finding(rule: str, message: str, commit: str) -> Finding:
     """An error about history as a whole (SL706, SL707, SL709), located at the archive root."""
     return Finding(WHOLE_ARCHIVE, 1, 1, rule, Severity.ERROR, message, commit=commit)
-
-
-def _published_before(config: ArchiveConfig, history: History) -> Callable[[str], list[str]] | None:
-    """What was published at the first parent of the oldest commit read, folder by folder."""
-    parents = history.commits[0].parents if history.commits else ()
-    return _published_lister(config, parents[0]) if parents else None
 
 
 def _published_lister(config: ArchiveConfig, commit: str) -> Callable[[str], list[str]]:

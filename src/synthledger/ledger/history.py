@@ -179,6 +179,29 @@ def read_history(
     return _build(output, signed=signatures, wanted=wanted)
 
 
+def iter_line(
+    repo_dir: Path,
+    rev: str = "HEAD",
+    *,
+    exclude: Sequence[str] = (),
+    keep: Callable[[str], bool] | None = None,
+) -> Iterator[tuple[Commit, list[Diff]]]:
+    """Each commit of the first-parent line of ``rev`` not reachable from ``exclude``,
+    oldest first, with its changes that ``keep`` accepts (default: all): the commits and
+    changes of :func:`read_history`, read from ``git log`` as it writes, so that only one
+    commit is held at a time, however long the line. (git holds the walk itself, to
+    write it oldest first: a list of commits, not their changes.)"""
+    head = resolve_head(repo_dir, rev)
+    if head is None:
+        return
+    fmt = "%x01" + "%x00".join((*_FIELDS, "%s"))
+    stops = tuple(f"^{stop}" for stop in exclude)
+    arguments = (*_log_arguments(fmt), "--reverse", head, *stops, "--")
+    with contextlib.closing(stream_fields(repo_dir, *arguments)) as fields:  # stopped: git too
+        tokens = (field.decode("utf-8", "surrogateescape") for field in fields)
+        yield from _parse(tokens, signed=False, wanted=keep)
+
+
 class Publishing(NamedTuple):
     """A commit of the first-parent line that added files at or below a folder."""
 

@@ -404,7 +404,10 @@ class _Twins:
             if published_folder is not None:
                 published = self._published_twin(published_folder, key)
                 published_folder = published
-            known = published if published is not None else self._seen.setdefault(key, prefix)
+            if published is not None:
+                known = published
+            else:  # most paths fold to themselves: then the key is its own value, stored once
+                known = self._seen.setdefault(key, key if key == prefix else prefix)
             if known != prefix and clash is None:
                 clash = known
         return clash

@@ -190,9 +190,10 @@ class Parts:
 
     def options(self, name: str, part: str) -> set[str]:
         rows = self.db.execute(
-            "SELECT DISTINCT value FROM options JOIN papers ON options.paper = papers.id "
-            "WHERE filter = ? AND part = ?",
-            (name, part),
+            # CROSS JOIN keeps this order: the part's papers by index, then each one's rows.
+            "SELECT DISTINCT value FROM papers CROSS JOIN options ON options.paper = papers.id "
+            "WHERE part = ? AND filter = ?",
+            (part, name),
         )
         return {str(value) for (value,) in rows}
 
@@ -230,9 +231,10 @@ class Parts:
 
     def pieces(self, name: str, part: str) -> Iterator[bytes]:
         rows = self.db.execute(
-            "SELECT piece FROM exports JOIN papers ON exports.paper = papers.id "
-            "WHERE format = ? AND part = ? ORDER BY exports.paper",
-            (name, part),
+            # The part's papers by index, then each one's piece: not a scan of every piece.
+            "SELECT piece FROM papers CROSS JOIN exports ON exports.paper = papers.id "
+            "WHERE part = ? AND format = ? ORDER BY papers.id",
+            (part, name),
         )
         for (piece,) in rows:
             yield bytes(piece)

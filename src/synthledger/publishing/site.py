@@ -511,6 +511,21 @@ def _write_aggregates(
         _write_index(env, parts, (ONE_PART, parts.count()), common(tip), downloads, out)
         _write_timeline(env, parts, ONE_PART, common(tip), out)
         return written + len(downloads) + 2
+    return written + _write_parts(env, parts, out, source, exported, touched)
+
+
+def _write_parts(
+    env: jinja2.Environment,
+    parts: Parts,
+    out: Path,
+    source: Source | None,
+    exported: tuple[str, ...],
+    touched: Touched | None,
+) -> int:
+    """A site listed in parts: the pages and exports of the ``touched`` parts (default:
+    all), and index.html and timeline.html, which list the parts. The files written."""
+    tip = parts.tip()
+    written = 0
     lists, months = parts.parts(), parts.months()
     listed, dated = {part for part, _ in lists}, {month for month, _ in months}
     counts = dict(lists)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from support.archive import run_cli
-from support.exporting import PUBLISHING
+from support.exporting import PUBLISHING, SITE_EXPORT_FILES
 from support.gitrepo import isolate_git
 from support.pagerepo import PAPER, SEED_000, SEED_003, commit, correct, one_paper, seeds, template
 from support.terminal import Terminal
@@ -19,16 +19,6 @@ from synthledger.publishing.site import MARKER
 
 PAGES = (f"papers/{SEED_000}/index.html", f"papers/{SEED_003}/index.html")
 CITE_FILES = ("cite.bib", "cite.json")
-# Without the Crossref settings the site ships every export but the deposit (and PROV,
-# which only synthledger export writes).
-EXPORT_FILES = (
-    "archive.jsonl",
-    "archive.csl.json",
-    "archive.bib",
-    "archive.ris",
-    "archive.jsonld",
-    "archive.datacite.json",
-)
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +57,7 @@ def test_the_site_has_an_index_a_timeline_and_a_folder_per_paper(tmp_path: Path)
             f"papers/{SEED_003}/manifest.json",
             f"papers/{SEED_003}/artifacts/report.md",
             *(f"papers/{p}/{name}" for p in (SEED_000, SEED_003) for name in CITE_FILES),
-            *(f"exports/{name}" for name in EXPORT_FILES),
+            *(f"exports/{name}" for name in SITE_EXPORT_FILES),
         ]
     )
 

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from support.archive import Archive, git_blob_sha1, run_cli
-from support.exporting import PUBLISHING
+from support.exporting import PUBLISHING, SITE_EXPORT_FILES
 from support.gitrepo import GitRepo, isolate_git
 from support.pagerepo import SEED_000, SEED_003, commit, seeds
 from synthledger.publishing.listing import Listing
@@ -20,14 +20,7 @@ from synthledger.publishing.listing import Listing
 SHARDED = PUBLISHING.replace(
     "[tool.synthledger]\n", '[tool.synthledger]\npaper-folders = "sharded"\n'
 )
-EXPORTS = (
-    "archive.bib",
-    "archive.csl.json",
-    "archive.datacite.json",
-    "archive.jsonl",
-    "archive.jsonld",
-    "archive.ris",
-)
+EXPORTS = sorted(SITE_EXPORT_FILES)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,17 @@ from support.archive import run_cli
 from support.gitrepo import GitRepo
 from support.pagerepo import commit, seeds
 
+# The files of exports/ in a site without the Crossref settings: every export but the
+# deposit (and PROV, which only synthledger export writes).
+SITE_EXPORT_FILES = (
+    "archive.jsonl",
+    "archive.csl.json",
+    "archive.bib",
+    "archive.ris",
+    "archive.jsonld",
+    "archive.datacite.json",
+)
+
 # What a Crossref deposit needs to know of the archive, as a pyproject.toml states it.
 PUBLISHING = """\
 [tool.synthledger]

@@ -243,3 +243,17 @@ def test_the_part_of_a_paper(paper: str, part: str) -> None:
 )
 def test_the_month_of_an_event(committed: str, month: str) -> None:
     assert Listing(split=True).month(committed) == month
+
+
+def test_ids_that_differ_in_case_share_a_part(repo: GitRepo, tmp_path: Path) -> None:
+    """Ab1 and ab2: one page, not index-Ab.html beside index-ab.html, which a
+    case-insensitive file system (macOS, Windows) would make one file."""
+    _add(repo, "two papers a case apart", "Ab1", "ab2")
+    site = tmp_path / "site"
+    done = run_cli(["site", "--out", str(site)], cwd=repo.path)
+    assert done.stdout == "", done.stderr
+    part = (site / "index-ab.html").read_text(encoding="utf-8")
+    assert 'data-id="Ab1"' in part and 'data-id="ab2"' in part
+    assert sorted(p.name for p in site.glob("index-*b.html")) == ["index-ab.html", "index-pb.html"]
+    assert sorted(p.name for p in (site / "exports").iterdir() if p.name.lower() == "ab") == ["ab"]
+    assert _broken_links(site) == []

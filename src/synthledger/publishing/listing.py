@@ -10,9 +10,10 @@ No page then grows with the archive, and one new paper rewrites its own part's
 pages, not a file that lists 100,000 papers.
 
 Part names are lower case, so that the ids ``Ab1`` and ``ab2`` share a page
-rather than two files that a case-insensitive file system would merge; an id
-no page name can carry (it breaks the id pattern, which validate reports) is
-listed in the part ``other``.
+rather than two files that a case-insensitive file system would merge. Every
+paper id gives a part name; a folder name that is not an id (which a build
+leaves out, SL802) would be listed in the part ``other``, never in a file
+named after it.
 """
 
 from __future__ import annotations

@@ -179,7 +179,7 @@ CASES: tuple[Case, ...] = (
         "site-cache-one-new-paper",
         "site --out DIR --cache C after one new paper (DIR and C hold the build at HEAD~1)",
         lambda tool, built, scratch: _site_cached(tool, built, scratch),
-        _git_log,
+        _git_diff_range,  # what changed: the one new paper
         Target(seconds=3.0),
         # Untimed, so on every core: the whole site at HEAD~1.
         prepare=lambda tool, built, scratch: [

@@ -207,18 +207,22 @@ def test_jobs_and_shards_give_the_bytes_of_one_build(repo: GitRepo, tmp_path: Pa
     assert _files(split) == plain
 
 
-def test_a_flat_build_into_a_sharded_ones_folder_leaves_none_of_its_parts(
+def test_a_build_of_the_other_layout_into_the_folder_leaves_nothing_of_the_last(
     repo: GitRepo, tmp_path: Path
 ) -> None:
+    """Flat over sharded, then sharded over flat: the bytes of a build into a new folder."""
+    flat = seeds(tmp_path / "flat")
     site = tmp_path / "site"
     _build(repo, site)
-    flat = seeds(tmp_path / "flat")
     _build(flat, site)
+    assert _files(site) == _files(_plain(flat, tmp_path / "plain-flat"))
     assert sorted(p.name for p in site.iterdir() if p.suffix == ".html") == [
         "index.html",
         "timeline.html",
     ]
-    assert sorted(p.name for p in (site / "exports").iterdir()) == sorted(EXPORTS)
+    _build(repo, site)
+    assert _files(site) == _files(_plain(repo, tmp_path / "plain-sharded"))
+    assert not any(p.is_file() for p in (site / "exports").iterdir())  # only the parts' folders
 
 
 @pytest.mark.parametrize(

@@ -492,6 +492,8 @@ def test_a_sharded_archives_site_leads_from_its_parts_to_each_paper(
 ) -> None:
     """index.html lists the parts, a part's page its papers with working filters;
     timeline.html lists the months."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
     isolate_git(monkeypatch, tmp_path / "home")
     repo = seeds(tmp_path / "archive")
     papers = repo.path / "records" / "papers"
@@ -506,6 +508,15 @@ def test_a_sharded_archives_site_leads_from_its_parts_to_each_paper(
         driver.get(f"{url}/index.html")
         links = [a.text for a in css_all(driver, "#parts a")]
         assert links == sorted([SEED_000[:2], SEED_003[:2]])
+        # Go to a paper by its id (in capitals too), or be told no part holds it.
+        find = one(driver, "#find-paper input[name='id']")
+        find.send_keys("zz9\n")
+        assert one(driver, "#find-said").text == "No paper's id begins with zz."
+        find.clear()
+        find.send_keys(SEED_000.upper() + "\n")
+        wanted = f"{url}/index-{SEED_000[:2]}.html#paper-{SEED_000.upper()}"
+        WebDriverWait(driver, 10).until(lambda d: d.current_url == wanted)
+        driver.get(f"{url}/index.html")
         one(driver, f"#parts a[href='index-{SEED_003[:2]}.html']").click()
         assert one(driver, "#shown").text == "1 of 1 papers shown"  # the script ran
         assert visible_papers(driver) == [SEED_003]

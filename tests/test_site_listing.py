@@ -140,6 +140,12 @@ def test_the_index_lists_the_parts_and_each_part_its_papers(repo: GitRepo, tmp_p
     assert f'up to commit <code class="sha">{repo.head()}</code>' in part
     assert "Built from commit" in index and "Built from commit" not in part
     assert _broken_links(site) == []
+    # The script that goes to a paper by its id ships only with a site listed in parts.
+    assert sorted(p.name for p in (site / "static").iterdir()) == [
+        "filter.js",
+        "parts.js",
+        "site.css",
+    ]
     # No whole-archive file, and no deposit: it would name the build commit in every part.
     assert sorted(p.relative_to(site).as_posix() for p in (site / "exports").rglob("*.*")) == [
         f"exports/{part}/{name}"

@@ -72,6 +72,7 @@ from synthledger.publishing.site_parts import Parts, find_parts, part_name
 from synthledger.publishing.templating import TEMPLATES, common, environment, resting_on
 
 STATIC_FILES = ("site.css", "filter.js")
+PARTS_SCRIPT = "parts.js"  # what a site listed in parts adds: go to a paper by its id
 # Marks a directory as a site this command built, so that a rebuild may replace it.
 MARKER = ".synthledger-site"
 MARKER_TEXT = "Built by synthledger site; the next build replaces this directory's contents.\n"
@@ -316,7 +317,7 @@ def _in_processes(
     """``shard`` built by ``jobs`` processes, each a smaller shard; their parts merged
     into ``pieces``."""
     parts = shard.split(jobs)
-    written = Written(files=_write_frame(out))
+    written = Written(files=_write_frame(out, Listing.of(config)))
     # One index of history, made before the processes start, rather than one each.
     with shared_history(config, rev, cache) as history, ProcessPoolExecutor(jobs) as pool:
         futures = [
@@ -372,7 +373,7 @@ def _build_part(
         parts = Parts.create(pieces, build.tip)
         try:
             if frame:
-                written.files += _write_frame(out)
+                written.files += _write_frame(out, Listing.of(config))
             context = _context(config, build)
             kept = SiteCache(cache, context) if cache is not None else None
             policies = _policy_contents(config, build)
@@ -661,10 +662,11 @@ def prepare(out: Path) -> None:
     make_directory(out)
 
 
-def _write_frame(out: Path) -> int:
+def _write_frame(out: Path, listing: Listing) -> int:
     """The marker and the static files every page loads."""
     write_if_changed(out / MARKER, MARKER_TEXT.encode())
-    static = {name: (TEMPLATES / "static" / name).read_bytes() for name in STATIC_FILES}
+    names = (*STATIC_FILES, PARTS_SCRIPT) if listing.split else STATIC_FILES
+    static = {name: (TEMPLATES / "static" / name).read_bytes() for name in names}
     return 1 + _write_files(out / "static", static)
 
 

@@ -92,6 +92,31 @@ patch:
     assert "5291ede05b044497" not in result.stdout
 
 
+def test_a_timeline_names_what_changed_a_record_later_and_leaves_out_artifacts(
+    archive: GitRepo,
+) -> None:
+    """Publication order, a rename past the hooks on the record it moved and as a record
+    of its own, an edit, and no artifact; ``audit ID`` gives the same paper's part."""
+    folder = f"records/papers/{SEED_ID}"
+    first = archive.commit("a note", {f"{folder}/corrections/k1.yaml": "a: 1\n"})
+    archive.commit("an artifact", {f"{folder}/artifacts/extra.txt": "x\n"})
+    archive.git("mv", f"{folder}/corrections/k1.yaml", f"{folder}/corrections/k2.yaml")
+    moved = archive.commit("rename past the hooks")
+    edited = archive.commit("edit past the hooks", {SEED: "edited: true\n"})
+
+    whole = json.loads(synthledger_cli("audit", "--format", "json", cwd=archive.path).stdout)
+    timeline = whole["papers"][SEED_ID]["timeline"]
+    assert [(e["record"], e["commit"], e["changed_later"]) for e in timeline] == [
+        (SEED, timeline[0]["commit"], [{"commit": edited, "kind": "modified"}]),
+        (f"{folder}/corrections/k1.yaml", first, [{"commit": moved, "kind": "renamed"}]),
+        (f"{folder}/corrections/k2.yaml", moved, []),
+    ]
+    one = json.loads(synthledger_cli("audit", SEED_ID, "--format", "json", cwd=archive.path).stdout)
+    assert list(one["papers"]) == [SEED_ID]
+    assert one["papers"][SEED_ID] == whole["papers"][SEED_ID]
+    assert whole["summary"]["commits_checked"] == len(archive.git("rev-list", "HEAD").split())
+
+
 def test_check_refuses_what_a_no_verify_commit_slipped_past_the_hooks(
     archive: GitRepo,
 ) -> None:

@@ -17,7 +17,6 @@ from support.terminal import Terminal
 from synthledger.audit import AUDIT_STAGES, audit
 from synthledger.check import CHECK_STAGES, check
 from synthledger.config import load_config
-from synthledger.reading.contracts import Contracts
 
 # A tiny program that does three steps of "work" under the helper.
 SCRIPT = """\
@@ -92,7 +91,7 @@ def test_audit_reports_each_of_its_stages(archive: GitRepo) -> None:
     config = load_config(archive.path)
     calls: list[int] = []
 
-    audit(config, Contracts.for_archive(config), on_progress=lambda: calls.append(1))
+    audit(config, on_progress=lambda: calls.append(1))
 
     assert len(calls) == AUDIT_STAGES
 

@@ -3,20 +3,25 @@ each paper, when and by which commit each of its records entered the archive."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from synthledger.config import ArchiveConfig
-from synthledger.deriving.manifest import build_manifests
+from synthledger.deriving.stream import manifests_of, open_build
 from synthledger.findings import Finding, Severity
 from synthledger.layout import FileKind, classify
 from synthledger.ledger.additive import REPLACED_OBJECTS, check_all, check_range
 from synthledger.ledger.git import is_ancestor, replacements, resolve_commit, tree_paths
-from synthledger.ledger.history import first_parent_line, read_history
+from synthledger.ledger.history import (
+    Change,
+    PathHistories,
+    PathHistory,
+    first_parent_line,
+    iter_line,
+)
 from synthledger.ledger.mainline import on_first_parent_line
-from synthledger.ledger.snapshot import read_snapshot, utc
-from synthledger.reading.contracts import Contracts
+from synthledger.ledger.snapshot import paused_cycle_collection, utc
 
 SIGNATURES = {
     "G": "good signature",
@@ -78,7 +83,6 @@ class Audit:
 
 def audit(
     config: ArchiveConfig,
-    contracts: Contracts | None = None,
     *,
     paper: str | None = None,
     anchor: str | None = None,
@@ -88,11 +92,12 @@ def audit(
     AUDIT_STAGES ends (a caller's progress bar; the library draws nothing).
 
     ``config`` should hold the anchor's settings (or HEAD's, without one). The
-    manifests are checked against ``contracts``, by default HEAD's own."""
+    manifests are checked against HEAD's own contracts. History is read one commit
+    at a time and the manifests one batch of papers at a time: what is held is what
+    the report shows (each record's publication and later changes), not the archive."""
     stage_done = on_progress or _quiet
-    signed = read_history(config.root, pathspecs=(config.records_dir,), signatures=True)
+    head, line, records = _signed_records(config, paper)
     stage_done()
-    head = signed.commits[-1].sha if signed.commits else None
     result = Audit(head, None, None, replacements=replacements(config.root))
     result.findings.extend(
         Finding(
@@ -132,15 +137,12 @@ def audit(
         result.commits_checked = len(first_parent_line(config.root, head, exclude=[result.anchor]))
         result.findings.extend(check_range(config, result.anchor, "HEAD"))
     else:
-        result.commits_checked = len(signed.commits)
+        result.commits_checked = line
         result.findings.extend(check_all(config))
     stage_done()
-    for path, path_history in signed.paths.items():
+    for path, path_history in records.items():  # publication order
         file = classify(path, config)
-        if file.paper is None or file.kind is FileKind.ARTIFACT:
-            continue
-        if paper is not None and file.paper != paper:
-            continue
+        assert file.paper is not None
         commit = path_history.added
         result.timelines.setdefault(file.paper, []).append(
             {
@@ -157,14 +159,42 @@ def audit(
             }
         )
     stage_done()
-    snapshot = read_snapshot(config)
-    committed = contracts or Contracts.committed(snapshot.contracts)
-    built = build_manifests(snapshot, committed, [paper] if paper else None)
-    for paper_id, manifest in built.manifests.items():
-        result.amended[paper_id] = manifest["amended_fields"]
-    result.findings.extend(built.findings)
+    if head is not None:
+        with paused_cycle_collection(), open_build(config, head) as build:  # no cycles
+            result.findings.extend(build.findings)
+            keep = frozenset({paper}) if paper is not None else None
+            for paper_id, manifest in manifests_of(build.papers(keep), result.findings):
+                result.amended[paper_id] = manifest["amended_fields"]
     stage_done()
     return result
+
+
+def _signed_records(
+    config: ArchiveConfig, paper: str | None
+) -> tuple[str | None, int, Mapping[str, PathHistory]]:
+    """The tip of the first-parent line, its length, and the history of each record of
+    a paper (``paper``'s only, if given) that it added, signatures read: streamed from
+    one walk, keeping only those."""
+
+    def shown(path: str) -> bool:
+        file = classify(path, config)
+        return (
+            file.paper is not None
+            and file.kind is not FileKind.ARTIFACT
+            and (paper is None or file.paper == paper)
+        )
+
+    below = f"{config.records_dir.strip('/')}/"
+
+    def kept(path: str) -> bool:
+        return path.startswith(below) and shown(path)
+
+    head, line, records = None, 0, PathHistories()
+    for commit, diffs in iter_line(config.root, keep=kept, signatures=True):
+        head, line = commit.sha, line + 1
+        for diff in diffs:
+            records.add(Change(commit, *diff))
+    return head, line, {p: h for p, h in records.done().items() if shown(p)}
 
 
 def _quiet() -> None:

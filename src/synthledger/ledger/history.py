@@ -185,21 +185,23 @@ def iter_line(
     *,
     exclude: Sequence[str] = (),
     keep: Callable[[str], bool] | None = None,
+    signatures: bool = False,
 ) -> Iterator[tuple[Commit, list[Diff]]]:
     """Each commit of the first-parent line of ``rev`` not reachable from ``exclude``,
     oldest first, with its changes that ``keep`` accepts (default: all): the commits and
     changes of :func:`read_history`, read from ``git log`` as it writes, so that only one
     commit is held at a time, however long the line. (git holds the walk itself, to
-    write it oldest first: a list of commits, not their changes.)"""
+    write it oldest first: a list of commits, not their changes.) ``signatures`` as for
+    :func:`read_history`."""
     head = resolve_head(repo_dir, rev)
     if head is None:
         return
-    fmt = "%x01" + "%x00".join((*_FIELDS, "%s"))
+    fmt = "%x01" + "%x00".join((*(_SIGNED_FIELDS if signatures else _FIELDS), "%s"))
     stops = tuple(f"^{stop}" for stop in exclude)
     arguments = (*_log_arguments(fmt), "--reverse", head, *stops, "--")
     with contextlib.closing(stream_fields(repo_dir, *arguments)) as fields:  # stopped: git too
         tokens = (field.decode("utf-8", "surrogateescape") for field in fields)
-        yield from _parse(tokens, signed=False, wanted=keep)
+        yield from _parse(tokens, signed=signatures, wanted=keep)
 
 
 class Publishing(NamedTuple):
@@ -457,21 +459,38 @@ def joined(*parts: History) -> History:
 
 def _replayed(commits: tuple[Commit, ...], changes_in_order: Iterable[Change]) -> History:
     changes: list[Change] = []
-    # path -> (added, blob, later); tuples are made once at the end.
-    paths: dict[str, tuple[Commit, str, list[Change]]] = {}
+    paths = PathHistories()
     for change in changes_in_order:
         changes.append(change)
-        _record(paths, change)
-    return History(
-        commits,
-        tuple(changes),
-        MappingProxyType(
+        paths.add(change)
+    return History(commits, tuple(changes), paths.done())
+
+
+class PathHistories:
+    """The :class:`PathHistory` of each path, from changes given in publication order."""
+
+    def __init__(self) -> None:
+        # path -> (added, blob, later); tuples are made once at the end.
+        self._paths: dict[str, tuple[Commit, str, list[Change]]] = {}
+
+    def add(self, change: Change) -> None:
+        paths = self._paths
+        if change.kind is ChangeKind.RENAMED and change.old_path in paths:
+            paths[change.old_path][2].append(change)
+        entry = paths.get(change.path)
+        if entry is not None:
+            entry[2].append(change)
+        elif change.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and change.new_blob is not None:
+            paths[change.path] = (change.commit, change.new_blob, [])
+
+    def done(self) -> Mapping[str, PathHistory]:
+        """Each path's history, in the order the paths were first added."""
+        return MappingProxyType(
             {
                 path: PathHistory(path, added, blob, tuple(later))
-                for path, (added, blob, later) in paths.items()
+                for path, (added, blob, later) in self._paths.items()
             }
-        ),
-    )
+        )
 
 
 def _take_diffs(tokens: Iterator[str]) -> tuple[list[Diff], str | None]:
@@ -529,13 +548,3 @@ def _diff(
 def _file_type(mode: str) -> int:
     """Regular file, symlink or submodule: the S_IFMT bits of a git mode."""
     return int(mode, 8) & 0o170000
-
-
-def _record(paths: dict[str, tuple[Commit, str, list[Change]]], change: Change) -> None:
-    if change.kind is ChangeKind.RENAMED and change.old_path in paths:
-        paths[change.old_path][2].append(change)
-    entry = paths.get(change.path)
-    if entry is not None:
-        entry[2].append(change)
-    elif change.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and change.new_blob is not None:
-        paths[change.path] = (change.commit, change.new_blob, [])

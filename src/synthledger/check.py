@@ -6,7 +6,7 @@ changes: see :mod:`synthledger.checking.scope` for what it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,12 +86,14 @@ def check(
         if whole or scope is None:
             manifests = ManifestSet()
             built = _every_manifest(config, head, out, manifests.findings, index=base is None)
-        elif scope.papers:
-            snapshot = reading.result() if reading is not None else read_snapshot(config, head)
+        elif reading is not None:
+            snapshot = reading.result()
             present = set(snapshot.papers())
             contracts = Contracts.committed(snapshot.contracts)  # the commit's own
             touched = [p for p in scope.papers if p in present]
             manifests = build_manifests(snapshot, contracts, touched)
+        elif scope.papers:  # many papers: one pass over the line, their records alone read
+            manifests = _touched_manifests(config, head, scope.papers)
         else:
             manifests = ManifestSet()
         if not whole:
@@ -101,6 +103,17 @@ def check(
     findings.extend(manifests.findings)
     stage_done()
     return CheckResult(findings, validation.checked, manifests, built, scope)
+
+
+def _touched_manifests(config: ArchiveConfig, head: str, papers: Collection[str]) -> ManifestSet:
+    """The manifests of ``papers`` (those at ``head``) and their findings, from the
+    streamed build: a range that touches many papers holds theirs, not the archive."""
+    touched = ManifestSet()
+    with paused_cycle_collection(), open_build(config, head) as build:  # no cycles
+        touched.findings.extend(build.findings)
+        for paper, manifest in manifests_of(build.papers(frozenset(papers)), touched.findings):
+            touched.manifests[paper] = manifest
+    return touched
 
 
 def _every_manifest(

@@ -63,6 +63,11 @@ class CorrectionEntry:
     in_force: bool
     cancelled_by: str | None
 
+    @property
+    def issuer(self) -> str:
+        """The name of whoever issued the correction."""
+        return str(self.issued_by.get("name", ""))
+
 
 @dataclass(frozen=True, slots=True)
 class Amended:
@@ -105,7 +110,7 @@ class Manifest:
             publisher=str(data["publisher"]),
             status=Status(data["status"]),
             flags=tuple(data["flags"]),
-            corrections=tuple(_correction(c) for c in data["corrections"]),
+            corrections=tuple(correction_entry(c) for c in data["corrections"]),
             amended_fields=tuple(
                 Amended(a["pointer"], a["correction"]) for a in data["amended_fields"]
             ),
@@ -156,7 +161,8 @@ def _tier(tier: Mapping[str, Any]) -> Tier:
     )
 
 
-def _correction(entry: Mapping[str, Any]) -> CorrectionEntry:
+def correction_entry(entry: Mapping[str, Any]) -> CorrectionEntry:
+    """A correction as a manifest lists it."""
     return CorrectionEntry(
         id=entry["id"],
         kind=str(entry["kind"]),

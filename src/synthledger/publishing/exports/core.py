@@ -21,6 +21,7 @@ from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest import iter_manifests_and_views, replacements_of
 from synthledger.deriving.status import Status
 from synthledger.deriving.stream import Build
+from synthledger.deriving.typed_manifest import CorrectionEntry, correction_entry
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
@@ -33,21 +34,6 @@ from synthledger.reading.contracts import Contracts
 DOI_GRADE = "doi-grade"
 # What a paper of this archive is, in the words a citation can carry.
 GENRE = "Machine-generated literature synthesis"
-
-
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """A correction of a paper as its manifest lists it."""
-
-    id: str
-    kind: str
-    date: str
-    committed: str
-    commit: str
-    path: str
-    in_force: bool
-    narrative: str
-    issued_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,21 +94,8 @@ class Paper:
         return str(self.view.get("abstract", ""))
 
     @property
-    def corrections(self) -> tuple[Correction, ...]:
-        return tuple(
-            Correction(
-                id=str(c["id"]),
-                kind=str(c["kind"]),
-                date=str(c["date"]),
-                committed=str(c["committed"]),
-                commit=str(c["commit"]),
-                path=str(c["path"]),
-                in_force=bool(c["in_force"]),
-                narrative=str(c.get("narrative") or ""),
-                issued_by=str((c.get("issued_by") or {}).get("name", "")),
-            )
-            for c in self.manifest["corrections"]
-        )
+    def corrections(self) -> tuple[CorrectionEntry, ...]:
+        return tuple(correction_entry(c) for c in self.manifest["corrections"])
 
 
 @dataclass(frozen=True)

@@ -139,18 +139,19 @@ def notice(paper: Paper, correction: str, source: Source) -> ET.Element:
     entry = next(c for c in paper.corrections if c.id == correction)
     item = ET.Element("report-paper")
     metadata = ET.SubElement(item, "report-paper_metadata", language="en")
-    _contributor(metadata, entry.issued_by or paper.publisher)
+    _contributor(metadata, entry.issuer or paper.publisher)
     kind = entry.kind.replace("-", " ")
     _title(metadata, f"{kind[:1].upper()}{kind[1:]}: {paper.title}")
     if entry.narrative:
         _abstract(metadata, entry.narrative)
-    _date(metadata, entry.date)
+    dated = entry.date or ""  # the contract requires it
+    _date(metadata, dated)
     ET.SubElement(ET.SubElement(metadata, "publisher"), "publisher_name").text = paper.publisher
     crossmark = _crossmark(metadata, source)
     updates = ET.SubElement(crossmark, "updates")
     update_type = UPDATE_TYPES[entry.kind]
     assert update_type is not None
-    ET.SubElement(updates, "update", type=update_type, date=entry.date).text = source.doi(paper)
+    ET.SubElement(updates, "update", type=update_type, date=dated).text = source.doi(paper)
     _doi_data(
         metadata, source.notice_doi(paper, correction), source.notice_url(paper.id, correction)
     )

@@ -76,7 +76,7 @@ def _dates(paper: Paper) -> list[dict[str, str]]:
             kind = "Withdrawn" if correction.kind in WITHDRAWING else "Updated"
             dates.append(
                 {
-                    "date": correction.date,
+                    "date": correction.date or "",  # the contract requires it
                     "dateType": kind,
                     "dateInformation": f"{correction.kind} {correction.id}",
                 }

@@ -74,9 +74,9 @@ def _lineage(doc: ProvDocument, paper: Paper, source: Source, seen: set[str]) ->
         _record(
             doc, entry, record, "sl:Correction", seen, {**facts, "sl:inForce": correction.in_force}
         )
-        if correction.issued_by:
+        if correction.issuer:
             doc.wasAttributedTo(
-                record, _agent(doc, "issuer", correction.issued_by, "prov:Agent", seen)
+                record, _agent(doc, "issuer", correction.issuer, "prov:Agent", seen)
             )
         if not correction.in_force or correction.kind == "reinstatement":
             continue

@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     from synthledger.deriving.stream import open_build
     from synthledger.errors import SynthledgerError
     from synthledger.findings import exit_status
-    from synthledger.ledger.git import resolve_commit
+    from synthledger.ledger.git import resolve_commit, resolve_head
+    from synthledger.ledger.history import read_commit
     from synthledger.ledger.snapshot import paused_cycle_collection, read_snapshot
     from synthledger.progress import progress, progress_wanted
     from synthledger.publishing.exports import load
@@ -93,6 +94,18 @@ def run(args: argparse.Namespace) -> int:
                     build=build,
                 )
                 size = write_output(load(args.to).render(source), args.out)
+        elif args.to == "changes" and not args.ids:
+            # What the range added: that stretch of history and the tip's tree, no records.
+            head = resolve_head(config.root, args.rev)
+            source = Source(
+                config=settings_at(config, head) if head else config,
+                snapshot=None,
+                contracts=None,
+                ids=None,
+                since=resolve_commit(config.root, args.since) if args.since else None,
+                built=read_commit(config.root, head) if head else None,
+            )
+            size = write_output(load(args.to).render(source), args.out)
         else:
             with progress("reading history", None, enabled=progress_wanted(args.format)):
                 # Given papers: their folders alone; changes and PROV read the records.

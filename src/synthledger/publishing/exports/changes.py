@@ -10,13 +10,21 @@ this is everything that changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from synthledger.config import ArchiveConfig
 from synthledger.deriving.manifest_files import dumps_bytes
 from synthledger.errors import SynthledgerError
-from synthledger.layout import FileKind
-from synthledger.ledger.history import first_parent_line
+from synthledger.layout import FileKind, classify, paper_folder
+from synthledger.ledger.git import read_tree
+from synthledger.ledger.history import (
+    ChangeKind,
+    Commit,
+    first_parent_line,
+    iter_line,
+    read_history,
+)
 from synthledger.ledger.snapshot import utc
 from synthledger.publishing.exports.core import Source
 
@@ -34,43 +42,107 @@ def render(source: Source) -> Iterator[bytes]:
 
 
 def changes(source: Source) -> dict[str, Any]:
+    """What the first-parent line added after ``source.since``, read from that stretch
+    of history and the tip's tree alone: a mirror's daily export costs what was
+    added, not the archive."""
     if source.since is None:
         raise SynthledgerError("export --to changes needs --since COMMIT")
-    tip = source.tip.sha
-    line = [sha for sha, _ in first_parent_line(source.config.root, tip)]  # newest first
-    if source.since not in line:
+    config, tip, since = source.config, source.tip.sha, source.since
+    newer = first_parent_line(config.root, tip, exclude=[since])  # newest first
+    if (newer[-1][1][:1] != (since,)) if newer else since != tip:
         # Ancestry is not enough: only the first-parent line of the tip is what was published.
         raise SynthledgerError(
-            f"--since {source.since[:12]} is not on the first-parent line of {tip[:12]}: "
+            f"--since {since[:12]} is not on the first-parent line of {tip[:12]}: "
             "name a commit the exported one grew from"
         )
-    newer = set(line[: line.index(source.since)])
+    published = _published_after(config, tip, since)
+    at_tip = _tree(config, tip, list(published))
     added: dict[str, list[dict[str, Any]]] = {group: [] for group in GROUPS.values()}
     touched: set[str] = set()
-    for entry in source.archive.entries:  # publication order
-        if entry.added.sha not in newer:
-            continue
-        synthesis = entry.file.kind is FileKind.SYNTHESIS
-        added[GROUPS[entry.file.kind]].append(
+    for path, commit in published.items():  # publication order
+        if path not in at_tip:
+            continue  # gone again by the tip
+        file = classify(path, config)
+        synthesis = file.kind is FileKind.SYNTHESIS
+        added[GROUPS[file.kind]].append(
             {
-                "id": entry.file.paper if synthesis else entry.file.stem,
-                "paper": entry.file.paper,
-                "path": entry.file.path,
-                "blob": entry.blob,
-                "commit": entry.added.sha,
-                "committed": utc(entry.added.committer_date),
+                "id": file.paper if synthesis else file.stem,
+                "paper": file.paper,
+                "path": path,
+                "blob": at_tip[path],
+                "commit": commit.sha,
+                "committed": utc(commit.committer_date),
             }
         )
-        if entry.file.paper is not None:
-            touched.add(entry.file.paper)
-    papers = source.archive.papers()
-    if added["policies"]:
-        touched.update(papers)
-    known = set(papers)
+        if file.paper is not None:
+            touched.add(file.paper)
+    if added["policies"]:  # a policy can change every tier and verdict
+        touched.update(_papers(config, tip, None))
     return {
-        "since": source.since,
+        "since": since,
         "until": tip,
         "until_committed": source.committed(),
         "added": added,
-        "manifests": sorted(touched & known),
+        "manifests": sorted(_papers(config, tip, touched)),
     }
+
+
+def _published_after(config: ArchiveConfig, tip: str, since: str) -> dict[str, Commit]:
+    """Each record path first added after ``since`` (on its way to ``tip``), with the
+    commit that added it, in publication order. A path added before too (then deleted,
+    before enforcement) was published then, not now."""
+    first: dict[str, Commit] = {}
+    is_record = _is_record(config)
+    for commit, diffs in iter_line(config.root, tip, exclude=[since], keep=is_record):
+        for diff in diffs:
+            if diff.kind in _ADDING and diff.new_blob is not None and is_record(diff.path):
+                first.setdefault(diff.path, commit)
+    if 0 < len(first) <= FEW_PATHS:  # git's walk for those paths alone
+        before = read_history(config.root, rev=since, pathspecs=list(first), limit_walk=True)
+        for path in before.paths:
+            first.pop(path, None)
+    elif first:  # one streamed walk of the line below since, for any of them
+        for _, diffs in iter_line(config.root, since, keep=first.__contains__):
+            for diff in diffs:
+                if diff.kind in _ADDING and diff.new_blob is not None:
+                    first.pop(diff.path, None)
+    return first
+
+
+def _tree(config: ArchiveConfig, tip: str, paths: list[str]) -> dict[str, str]:
+    """Path -> blob at ``tip`` of those of ``paths`` there: a listing of those alone,
+    or of the records folder when they are too many to name on a command line."""
+    if not paths:
+        return {}
+    if len(paths) <= FEW_PATHS:
+        return read_tree(config.root, tip, *paths)
+    wanted = set(paths)
+    tree = read_tree(config.root, tip, config.records_dir.strip("/") or ".")
+    return {path: blob for path, blob in tree.items() if path in wanted}
+
+
+def _papers(config: ArchiveConfig, tip: str, among: set[str] | None) -> set[str]:
+    """The papers with a synthesis at ``tip`` (of ``among``, if given: a lookup of those
+    alone)."""
+    if among is None:
+        listed = read_tree(config.root, tip, f"{config.records_dir.strip('/')}/papers")
+    else:
+        listed = _tree(config, tip, [f"{paper_folder(config, p)}/synthesis.yaml" for p in among])
+    return {
+        file.paper
+        for path in listed
+        if (file := classify(path, config)).kind is FileKind.SYNTHESIS
+        and file.paper is not None
+        and (among is None or file.paper in among)
+    }
+
+
+def _is_record(config: ArchiveConfig) -> Callable[[str], bool]:
+    def is_record(path: str) -> bool:
+        return classify(path, config).kind in GROUPS
+
+    return is_record
+
+
+FEW_PATHS = 256  # paths named to git on its command line; past them, a wider read
+_ADDING = (ChangeKind.ADDED, ChangeKind.RENAMED)  # a rename's new path is added there

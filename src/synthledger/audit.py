@@ -174,7 +174,7 @@ def _signed_records(
 ) -> tuple[str | None, int, Mapping[str, PathHistory]]:
     """The tip of the first-parent line, its length, and the history of each record of
     a paper (``paper``'s only, if given) that it added, signatures read: streamed from
-    one walk, keeping only those."""
+    one walk, keeping only those (a rename's other side is read too: dropped at the end)."""
 
     def shown(path: str) -> bool:
         file = classify(path, config)
@@ -184,13 +184,8 @@ def _signed_records(
             and (paper is None or file.paper == paper)
         )
 
-    below = f"{config.records_dir.strip('/')}/"
-
-    def kept(path: str) -> bool:
-        return path.startswith(below) and shown(path)
-
     head, line, records = None, 0, PathHistories()
-    for commit, diffs in iter_line(config.root, keep=kept, signatures=True):
+    for commit, diffs in iter_line(config.root, keep=shown, signatures=True):
         head, line = commit.sha, line + 1
         for diff in diffs:
             records.add(Change(commit, *diff))

@@ -466,6 +466,12 @@ def _replayed(commits: tuple[Commit, ...], changes_in_order: Iterable[Change]) -
     return History(commits, tuple(changes), paths.done())
 
 
+def adds_path(change: Diff | Change) -> bool:
+    """Whether ``change`` adds the file at its path: an addition, a copy or a rename's
+    new path (the start of that path's history)."""
+    return change.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and change.new_blob is not None
+
+
 class PathHistories:
     """The :class:`PathHistory` of each path, from changes given in publication order."""
 
@@ -480,7 +486,8 @@ class PathHistories:
         entry = paths.get(change.path)
         if entry is not None:
             entry[2].append(change)
-        elif change.kind in (ChangeKind.ADDED, ChangeKind.RENAMED) and change.new_blob is not None:
+        elif adds_path(change):
+            assert change.new_blob is not None  # an added file has a blob
             paths[change.path] = (change.commit, change.new_blob, [])
 
     def done(self) -> Mapping[str, PathHistory]:

@@ -76,8 +76,8 @@ PARTS_SCRIPT = "parts.js"  # what a site listed in parts adds: go to a paper by 
 # Marks a directory as a site this command built, so that a rebuild may replace it.
 MARKER = ".synthledger-site"
 MARKER_TEXT = "Built by synthledger site; the next build replaces this directory's contents.\n"
-# What a site's folder holds at its top; anything else there is left from an earlier build.
-# (and the pages of the lists' parts: listing.py).
+# What a site's folder holds at its top (with the pages of its lists' parts: listing.py);
+# anything else there is left from an earlier build.
 TOP = frozenset({MARKER, "index.html", "timeline.html", "static", "policy", "papers", "exports"})
 # What exports/ holds: the file of each export, and the settings it cannot do without.
 # PROV is left to ``synthledger export --to prov``: the prov library holds the whole
@@ -439,9 +439,7 @@ def _rendered(
 
 
 def _context(config: ArchiveConfig, build: Build) -> Context:
-    tip = build.tip
-    settings = settings_at(config, tip.sha) if tip else config
-    source = Source(config=settings, snapshot=None, contracts=None, ids=None, built=tip)
+    source = _source(config, build.tip)
     defaults: dict[str, str] = {}
     for entry in build.policies:
         data = entry.document.data if entry.document else {}
@@ -506,7 +504,7 @@ def _write_aggregates(
         out / "policy", {k.removeprefix("policy/"): v for k, v in dict(parts.shared()).items()}
     )
     source = _source(config, tip)
-    exported = _exported(source, listing) if source is not None else ()
+    exported = _exported(source, listing)
     if not listing.split:
         downloads = _write_exports(parts, source, exported, ONE_PART, out)
         _write_index(env, parts, (ONE_PART, parts.count()), common(tip), downloads, out)
@@ -519,13 +517,12 @@ def _write_parts(
     env: jinja2.Environment,
     parts: Parts,
     out: Path,
-    source: Source | None,
+    source: Source,
     exported: tuple[str, ...],
     touched: Touched | None,
 ) -> int:
     """A site listed in parts: the pages and exports of the ``touched`` parts (default:
     all), and index.html and timeline.html, which list the parts. The files written."""
-    tip = parts.tip()
     written = 0
     lists, months = parts.parts(), parts.months()
     listed, dated = {part for part, _ in lists}, {month for month, _ in months}
@@ -549,7 +546,7 @@ def _write_parts(
     if touched is None:  # what an earlier build left in exports/
         folders = {exports_folder(part).removeprefix("exports/") for part in listed}
         _remove_others(out / "exports", {f"{f}/{EXPORTS[n][0]}" for f in folders for n in exported})
-    frame = common(tip)
+    frame = common(source.built)
     directory = env.get_template("index_parts.html").generate(
         frame,
         root="",
@@ -619,21 +616,20 @@ def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-def _source(config: ArchiveConfig, tip: Commit | None) -> Source | None:
-    """What the exports are written from: the settings of the built commit."""
-    if tip is None:
-        return None
-    settings = settings_at(config, tip.sha)
+def _source(config: ArchiveConfig, tip: Commit | None) -> Source:
+    """What the pages and exports are written from: the built commit, with the settings
+    it states (none without one)."""
+    settings = settings_at(config, tip.sha) if tip else config
     return Source(config=settings, snapshot=None, contracts=None, ids=None, built=tip)
 
 
 def _write_exports(
-    parts: Parts, source: Source | None, exported: tuple[str, ...], part: str, out: Path
+    parts: Parts, source: Source, exported: tuple[str, ...], part: str, out: Path
 ) -> list[str]:
     """Write ``part``'s piece of each export the site ships (the whole archive's, of
     ONE_PART) from its pieces into its folder; the names written."""
     folder = out / exports_folder(part)
-    if source is None:
+    if source.built is None:
         _write_files(folder, {})
         return []
     make_directory(folder)

@@ -10,7 +10,7 @@ this is everything that changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from synthledger.config import ArchiveConfig
@@ -18,13 +18,8 @@ from synthledger.deriving.manifest_files import dumps_bytes
 from synthledger.errors import SynthledgerError
 from synthledger.layout import FileKind, classify, paper_folder
 from synthledger.ledger.git import read_tree
-from synthledger.ledger.history import (
-    ChangeKind,
-    Commit,
-    first_parent_line,
-    iter_line,
-    read_history,
-)
+from synthledger.ledger.history import Commit, adds_path, iter_line, read_history
+from synthledger.ledger.mainline import on_first_parent_line
 from synthledger.ledger.snapshot import utc
 from synthledger.publishing.exports.core import Source
 
@@ -48,8 +43,7 @@ def changes(source: Source) -> dict[str, Any]:
     if source.since is None:
         raise SynthledgerError("export --to changes needs --since COMMIT")
     config, tip, since = source.config, source.tip.sha, source.since
-    newer = first_parent_line(config.root, tip, exclude=[since])  # newest first
-    if (newer[-1][1][:1] != (since,)) if newer else since != tip:
+    if not on_first_parent_line(config.root, since, tip):
         # Ancestry is not enough: only the first-parent line of the tip is what was published.
         raise SynthledgerError(
             f"--since {since[:12]} is not on the first-parent line of {tip[:12]}: "
@@ -91,11 +85,14 @@ def _published_after(config: ArchiveConfig, tip: str, since: str) -> dict[str, C
     """Each record path first added after ``since`` (on its way to ``tip``), with the
     commit that added it, in publication order. A path added before too (then deleted,
     before enforcement) was published then, not now."""
+
+    def is_record(path: str) -> bool:
+        return classify(path, config).kind in GROUPS
+
     first: dict[str, Commit] = {}
-    is_record = _is_record(config)
     for commit, diffs in iter_line(config.root, tip, exclude=[since], keep=is_record):
         for diff in diffs:
-            if diff.kind in _ADDING and diff.new_blob is not None and is_record(diff.path):
+            if adds_path(diff) and is_record(diff.path):
                 first.setdefault(diff.path, commit)
     if 0 < len(first) <= FEW_PATHS:  # git's walk for those paths alone
         before = read_history(config.root, rev=since, pathspecs=list(first), limit_walk=True)
@@ -104,7 +101,7 @@ def _published_after(config: ArchiveConfig, tip: str, since: str) -> dict[str, C
     elif first:  # one streamed walk of the line below since, for any of them
         for _, diffs in iter_line(config.root, since, keep=first.__contains__):
             for diff in diffs:
-                if diff.kind in _ADDING and diff.new_blob is not None:
+                if adds_path(diff):
                     first.pop(diff.path, None)
     return first
 
@@ -137,12 +134,4 @@ def _papers(config: ArchiveConfig, tip: str, among: set[str] | None) -> set[str]
     }
 
 
-def _is_record(config: ArchiveConfig) -> Callable[[str], bool]:
-    def is_record(path: str) -> bool:
-        return classify(path, config).kind in GROUPS
-
-    return is_record
-
-
 FEW_PATHS = 256  # paths named to git on its command line; past them, a wider read
-_ADDING = (ChangeKind.ADDED, ChangeKind.RENAMED)  # a rename's new path is added there

@@ -54,10 +54,19 @@ BOUNDED_PACKS = (
     "core.packedGitLimit=64m",
     "core.deltaBaseCacheLimit=96m",
 )
+# A walk limited to a few paths, or of commits alone, reads the few small trees
+# above them (or none) commit after commit: large windows and a large delta base
+# cache only fill. At 200,000 commits a one-file walk took 204 MB with
+# BOUNDED_PACKS and 133 MB with these, in the same time; a one-paper folder's
+# walk 273 MB and 131 MB; `rev-list --first-parent` 101 MB and 71 MB.
+NARROW_PACKS = (
+    "core.packedGitWindowSize=1m",
+    "core.packedGitLimit=4m",
+    "core.deltaBaseCacheLimit=4m",
+)
 
-_GIT_OPTIONS = (
-    "--no-replace-objects",
-    *(option for setting in BOUNDED_PACKS for option in ("-c", setting)),
+
+_READING = (
     "-c",
     "advice.graftFileDeprecated=false",
     "-c",
@@ -67,6 +76,18 @@ _GIT_OPTIONS = (
     "-c",
     "i18n.logOutputEncoding=UTF-8",
 )
+
+
+def _options(packs: Sequence[str]) -> tuple[str, ...]:
+    return (
+        "--no-replace-objects",
+        *(option for setting in packs for option in ("-c", setting)),
+        *_READING,
+    )
+
+
+_GIT_OPTIONS = _options(BOUNDED_PACKS)
+_NARROW_OPTIONS = _options(NARROW_PACKS)
 
 
 def resolve_commit(repo_dir: Path, rev: str) -> str:
@@ -86,24 +107,30 @@ def is_ancestor(repo_dir: Path, ancestor: str, descendant: str) -> bool:
     return proc.returncode == 0
 
 
-def git(repo_dir: Path, *args: str, input_bytes: bytes | None = None) -> str:
-    """Run git in ``repo_dir``; its stdout, or a SynthledgerError with git's complaint."""
-    proc = run(repo_dir, *args, input_bytes=input_bytes)
+def git(repo_dir: Path, *args: str, input_bytes: bytes | None = None, narrow: bool = False) -> str:
+    """Run git in ``repo_dir``; its stdout, or a SynthledgerError with git's complaint.
+    ``narrow``: a walk that reads few trees or none, run with NARROW_PACKS."""
+    proc = run(repo_dir, *args, input_bytes=input_bytes, narrow=narrow)
     if proc.returncode != 0:
         raise SynthledgerError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
 def run(
-    repo_dir: Path, *args: str, input_bytes: bytes | None = None, index_file: Path | None = None
+    repo_dir: Path,
+    *args: str,
+    input_bytes: bytes | None = None,
+    index_file: Path | None = None,
+    narrow: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run git; ``index_file`` stands in for the repository's index (GIT_INDEX_FILE)."""
+    """Run git; ``index_file`` stands in for the repository's index (GIT_INDEX_FILE);
+    ``narrow`` as for :func:`git`."""
     env = {**os.environ, **_READ_IN_BULK}
     if index_file is not None:
         env["GIT_INDEX_FILE"] = str(index_file)
     try:
         return subprocess.run(
-            ["git", "-C", str(repo_dir), *_GIT_OPTIONS, *args],
+            ["git", "-C", str(repo_dir), *(_NARROW_OPTIONS if narrow else _GIT_OPTIONS), *args],
             input=input_bytes,
             capture_output=True,
             check=False,

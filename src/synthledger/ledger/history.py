@@ -174,6 +174,7 @@ def read_history(
         *(f"^{stop}" for stop in stops),
         "--",
         *(pathspecs if limit_walk else ()),
+        narrow=limit_walk,
     )
     wanted = keep if keep is not None else _path_filter(pathspecs)
     return _build(output, signed=signatures, wanted=wanted)
@@ -310,13 +311,24 @@ def _log_arguments(fmt: str, changes: str = "--raw") -> tuple[str, ...]:
 
 def read_commit(repo_dir: Path, rev: str) -> Commit:
     """The commit ``rev`` names, read alone (no walk, no diff)."""
-    fmt = "%x01" + "%x00".join((*_FIELDS, "%s"))
     sha = resolve_commit(repo_dir, rev)
-    output = git(repo_dir, "log", "-1", "--no-walk", f"--format={fmt}", sha, "--")
-    commits = _build(output.rstrip("\n"), signed=False, wanted=None).commits
-    if len(commits) != 1:
-        raise SynthledgerError(f"git log did not show commit {sha}")
-    return commits[0]
+    return read_commits(repo_dir, [sha])[sha]
+
+
+def read_commits(repo_dir: Path, shas: Sequence[str]) -> dict[str, Commit]:
+    """The commits ``shas`` (full hashes) name, each read alone (no walk, no diff)."""
+    if not shas:
+        return {}
+    fmt = "%x01" + "%x00".join((*_FIELDS, "%s"))
+    output = git(repo_dir, "log", "-z", "--no-walk=unsorted", f"--format={fmt}", *shas, "--")
+    read = {
+        commit.sha: commit
+        for commit, _ in _parse(iter(output.split("\0")), signed=False, wanted=None)
+    }
+    missing = [sha for sha in shas if sha not in read]
+    if missing:
+        raise SynthledgerError(f"git log did not show commit {missing[0]}")
+    return read
 
 
 def changed_paths(repo_dir: Path, base: str, head: str, pathspecs: Sequence[str]) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from synthledger.config import ArchiveConfig
 from synthledger.findings import Finding
 from synthledger.layout import ArchiveFile, FileKind, classify, paper_folder
+from synthledger.ledger.bisection import first_additions
 from synthledger.ledger.git import read_tree, resolve_commit, resolve_head, stream_blobs
 from synthledger.ledger.history import (
     EMPTY_HISTORY,
@@ -152,10 +153,12 @@ def _read_places(
     config: ArchiveConfig, head: str, places: Sequence[str], present: set[str], since: str | None
 ) -> History:
     """The history of ``places`` up to ``head``; with ``since``, the part before it
-    is read only for the records ``present`` at head from before it.
+    is read only for the records ``present`` at head from before it: their first
+    additions, found by bisection where additive-only is enforced
+    (:mod:`synthledger.ledger.bisection`), by a walk elsewhere.
 
-    Before the range, each place with such records (the policies, a paper with
-    older records) gets a walk of its own, narrowed to that record when it holds
+    Before the range, each place with such records left to a walk (the policies, a
+    paper with older records) gets a walk of its own, narrowed to that record when it holds
     only one: git's changed-path Bloom filters serve a walk of one pathspec only,
     and a file's filter skips more commits than its folder's (at 200,000 commits
     with a commit-graph, one policy file takes 0.4 s and 70 MB, the policy folder
@@ -167,18 +170,22 @@ def _read_places(
     base = resolve_commit(config.root, since)
     recent = read_history(config.root, rev=head, exclude=[base], pathspecs=places, limit_walk=True)
     older = [path for path in sorted(present) if path not in recent.paths]
+    if not older:
+        return recent
+    found, unfound = first_additions(config.root, base, older, config.enforce_from)
     narrowed: list[str] = []
     for place in places:
-        inside = [path for path in older if path.startswith(f"{place}/")]
+        inside = [path for path in unfound if path.startswith(f"{place}/")]
         if inside:
             narrowed.append(inside[0] if len(inside) == 1 else place)
-    if not narrowed:
-        return recent
     walks = [narrowed] if len(narrowed) > SEPARATE_WALKS else [[spec] for spec in narrowed]
+    walked = set(unfound).__contains__  # a folder's walk keeps only what was not found
     earlier = [
-        read_history(config.root, rev=base, pathspecs=specs, limit_walk=True) for specs in walks
+        read_history(config.root, rev=base, pathspecs=specs, keep=walked, limit_walk=True)
+        for specs in walks
+        if specs
     ]
-    return joined(*earlier, recent)
+    return joined(found, *earlier, recent)
 
 
 def policy_dir(config: ArchiveConfig) -> str:

@@ -39,8 +39,9 @@ def test_commits_oldest_first_with_their_fields(repo: GitRepo) -> None:
     assert commit.parents == ()
     assert history.commits[1].parents == (first,)
     assert (commit.author_name, commit.author_email) == ("Ada Archivist", "ada@example.org")
+    # GitRepo dates each git call a minute after the last, across tests: git's own date.
+    assert commit.author_date == repo.git("show", "-s", "--format=%aI", first)
     assert commit.author_date.endswith("+00:00")
-    assert commit.author_date.startswith("2026-01-01T")
     assert commit.subject == "publish"
     assert commit.signature is None
 

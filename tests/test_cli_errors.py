@@ -72,3 +72,22 @@ def test_a_known_error_is_one_line_and_exit_2(
         captured.err
         == f"synthledger: error: archive root {tmp_path / 'nowhere'} is not a directory\n"
     )
+
+
+def test_a_reader_that_goes_away_is_exit_141_not_findings() -> None:
+    """`synthledger rules | head -1`: the reader closes the pipe; exit 1 would say
+    "findings" to a script, so the status is a SIGPIPE death's, 128 + 13, and nothing
+    is printed (no "Exception ignored" from the interpreter's own flush at exit)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "synthledger", "rules"],
+        env=python_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the first write: it meets a closed pipe
+    errors = proc.stderr.read()
+    proc.stderr.close()
+
+    assert proc.wait(timeout=60) == 141
+    assert errors == b""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -68,7 +69,8 @@ COMMANDS: dict[str, Command] = {
 DEBUG_VARIABLE = "SYNTHLEDGER_DEBUG"
 
 EPILOG = """\
-exit status: 0 no errors, 1 errors found, 2 usage or internal error.
+exit status: 0 no errors, 1 errors found, 2 usage or internal error
+(130 interrupted; 141 the output closed early, as by `| head`).
 --debug (or SYNTHLEDGER_DEBUG=1) shows the traceback of an internal error.
 Run 'synthledger COMMAND --help' for a command's options and an example."""
 
@@ -114,9 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("synthledger: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # A reader such as `head` went away; that is not our failure to report.
-        sys.stderr.close()
-        return 1
+        # A reader such as `head` went away: not a failure to report, and not findings
+        # (1). The status is that of a death by SIGPIPE, as git's under `| head`. stdout
+        # now writes to /dev/null, since the interpreter flushes it again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except Exception as exc:  # the one broad catch: a bug is reported, never a crash
         if args.debug or os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
             traceback.print_exc(file=sys.stderr)

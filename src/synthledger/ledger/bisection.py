@@ -127,7 +127,7 @@ def _present(repo_dir: Path, asked: Sequence[tuple[str, str]]) -> list[bool]:
         "utf-8", "surrogateescape"
     )
     proc = run(repo_dir, "cat-file", "--batch-check=%(objecttype)", input_bytes=queries)
-    answers = proc.stdout.splitlines()
+    answers = proc.stdout.split(b"\n")[:-1]  # no path asked holds one
     if proc.returncode != 0 or len(answers) != len(asked):
         raise SynthledgerError("git cat-file --batch-check did not answer every path")
     return [answer in _FILE_TYPES for answer in answers]

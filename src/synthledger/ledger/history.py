@@ -391,7 +391,13 @@ def first_parent_line(
     """(hash, parents) of every first-parent commit of ``rev`` not reachable from ``exclude``,
     newest first. Cheap: no diffs."""
     output = git(
-        repo_dir, "rev-list", "--first-parent", "--parents", rev, *(f"^{x}" for x in exclude)
+        repo_dir,
+        "rev-list",
+        "--first-parent",
+        "--parents",
+        rev,
+        *(f"^{x}" for x in exclude),
+        narrow=True,
     )
     line_of: list[tuple[str, tuple[str, ...]]] = []
     for line in output.splitlines():

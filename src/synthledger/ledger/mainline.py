@@ -54,7 +54,7 @@ def stray_roots(repo_dir: Path, tip: str) -> list[str]:
     history joined by a merge still shows: its root, or the displaced main
     line's root, is reached only through a second parent.
     """
-    roots = git(repo_dir, "rev-list", "--max-parents=0", tip, "--").split()
+    roots = git(repo_dir, "rev-list", "--max-parents=0", tip, "--", narrow=True).split()
     if len(roots) < 2:
         return []
     line_root = first_parent_line(repo_dir, tip)[-1][0]

@@ -82,6 +82,15 @@ def _commit(kind: str, scratch: Path) -> Command:
     return [sys.executable, COMMIT_SCRIPT, "commit", scratch, kind]
 
 
+CORRECTION_SCRIPT = Path(__file__).resolve().parent / "correction.py"
+
+
+def _prepare_correction(tool: Path, built: Built, scratch: Path) -> Command:
+    # The archive's first paper: its records are the oldest.
+    folder = paper_folder(paper_id(0), built.layout)
+    return [sys.executable, CORRECTION_SCRIPT, tool, scratch, folder]
+
+
 def _site_cached(tool: Path, built: Built, scratch: Path) -> Command:
     return [tool, "site", "--out", scratch / "site", "--cache", scratch / "cache"]
 
@@ -93,6 +102,14 @@ CASES: tuple[Case, ...] = (
         lambda tool, built, _: [tool, "check", "--base", "HEAD~1", "--root", built.root],
         _git_diff_range,
         Target(seconds=2.0, peak_mb=150),
+    ),
+    Case(
+        "check-pr-correction",
+        "check --base HEAD~1 (CI on a pull request correcting the oldest paper; a shared clone)",
+        lambda tool, built, scratch: [tool, "check", "--base", "HEAD~1", "--root", scratch / "pr"],
+        lambda _, scratch: ["git", "-C", scratch / "pr", "diff", "--raw", "HEAD~1", "HEAD"],
+        Target(seconds=2.0, peak_mb=150),
+        prepare=_prepare_correction,
     ),
     Case(
         "additive-pr",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from benchmarks import runner, trees
 from benchmarks.archive import Built, build, paper_folder, paper_id
-from benchmarks.cases import COMMIT_SCRIPT
+from benchmarks.cases import COMMIT_SCRIPT, CORRECTION_SCRIPT
 
 PAPERS = 20
 BATCH = 6  # 19 papers before HEAD: batches of 6, 6, 6 and 1
@@ -156,3 +156,27 @@ def test_a_note_written_before_layout_and_history_were_recorded_still_loads(
     note.write_text(json.dumps(fields), encoding="utf-8")
 
     assert runner.archive(tmp_path, 3, "sharded") == built
+
+
+def test_the_correction_script_makes_a_pull_request_in_a_clone(tmp_path: Path) -> None:
+    """check-pr-correction's preparation: a shared clone whose HEAD adds one filled-in
+    correction of the oldest paper, which the range check passes; the archive unchanged."""
+    built = build(tmp_path / "archive", PAPERS, "sharded", history="batched", batch=BATCH)
+    folder = paper_folder(paper_id(0), "sharded")
+    status_before = _git(built.root, "status", "--porcelain")
+    tool = Path(sys.executable).with_name("synthledger")
+    script = [sys.executable, str(CORRECTION_SCRIPT), str(tool), str(tmp_path / "scratch")]
+    subprocess.run([*script, folder], cwd=built.root, check=True, capture_output=True)
+    pr = tmp_path / "scratch" / "pr"
+
+    assert _git(pr, "rev-parse", "HEAD~1") == _git(built.root, "rev-parse", "HEAD")
+    added = _git(pr, "diff-tree", "-r", "--name-status", "HEAD~1", "HEAD").split("\t")
+    assert added[0] == "A" and added[1].startswith(f"{folder}/corrections/")
+    checked = subprocess.run(
+        [tool, "check", "--base", "HEAD~1", "--root", str(pr)], capture_output=True, text=True
+    )
+    assert (checked.returncode, checked.stdout.splitlines()[-1]) == (
+        0,
+        "0 errors, 0 warnings in 3 files checked",
+    )
+    assert _git(built.root, "status", "--porcelain") == status_before

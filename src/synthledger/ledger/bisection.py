@@ -126,7 +126,9 @@ def _present(repo_dir: Path, asked: Sequence[tuple[str, str]]) -> list[bool]:
     queries = "".join(f"{commit}:{path}\n" for commit, path in asked).encode(
         "utf-8", "surrogateescape"
     )
-    proc = run(repo_dir, "cat-file", "--batch-check=%(objecttype)", input_bytes=queries)
+    proc = run(
+        repo_dir, "cat-file", "--batch-check=%(objecttype)", input_bytes=queries, narrow=True
+    )
     answers = proc.stdout.split(b"\n")[:-1]  # no path asked holds one
     if proc.returncode != 0 or len(answers) != len(asked):
         raise SynthledgerError("git cat-file --batch-check did not answer every path")

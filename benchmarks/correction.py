@@ -11,7 +11,8 @@ FOLDER's paper, written by ``synthledger correct`` and filled in. Its HEAD~1
 is the archive's HEAD: ``check --base HEAD~1`` in SCRATCH/pr is CI on that
 pull request. The archive is never changed.
 
-Standard library only, and no import of the benchmarks package: it runs by path.
+Standard library only. It runs by path, untimed, so it may import the benchmarks
+package (for the commit script's fixed identity and dates).
 """
 
 from __future__ import annotations
@@ -21,15 +22,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Fixed, so that the same change gives the same commit.
-IDENTITY = {
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.org",
-    "GIT_AUTHOR_DATE": "1800000000 +0000",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.org",
-    "GIT_COMMITTER_DATE": "1800000000 +0000",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.commit import IDENTITY
+
 REASON = "The abstract gives the wrong number of defining constants, which the synthesis repeats."
 # What `synthledger correct` leaves to fill in, and what this pull request says.
 FILLED = {

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from synthledger.errors import SynthledgerError
-from synthledger.ledger.git import git, resolve_commit, run
+from synthledger.ledger.git import git, read_listing, resolve_commit, run
 from synthledger.ledger.history import (
     EMPTY_HISTORY,
     Change,
@@ -75,8 +75,10 @@ def first_additions(
 
     ``enforce_from`` is the archive's setting: commits after it are enforced."""
     wanted = sorted(set(paths))
-    askable = [path for path in wanted if "\n" not in path and "\r" not in path]
-    left = [path for path in wanted if path not in askable]
+    askable: list[str] = []
+    left: list[str] = []
+    for path in wanted:
+        (left if "\n" in path or "\r" in path else askable).append(path)
     if not askable:
         return EMPTY_HISTORY, left
     line = read_line(repo_dir, commit)
@@ -155,17 +157,11 @@ def _additions(repo_dir: Path, line: Line, places: dict[str, int]) -> History:
 
 def _entries(repo_dir: Path, commit: str, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
     """Path -> (mode, object) of each of ``paths`` in ``commit``'s tree."""
-    output = git(repo_dir, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths)
-    entries: dict[str, tuple[str, str]] = {}
-    for line in output.split("\0"):
-        if line:
-            meta, path = line.split("\t", 1)
-            mode, _kind, blob = meta.split(" ")
-            entries[path] = (mode, blob)
-    missing = [path for path in paths if path not in entries]
+    listed = read_listing(repo_dir, commit, *paths)
+    missing = [path for path in paths if path not in listed]
     if missing:
         raise SynthledgerError(f"git ls-tree did not list {missing[0]!r} in {commit[:12]}")
-    return entries
+    return {path: (listed[path][0], listed[path][2]) for path in paths}
 
 
 def _bytes(path: str) -> bytes:

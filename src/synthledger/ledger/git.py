@@ -237,15 +237,24 @@ def _first_line(stderr: bytes) -> str:
 
 def read_tree(repo_dir: Path, commit: str, *directories: str) -> dict[str, str]:
     """Path -> blob of every file at or below ``directories`` in ``commit``'s tree."""
-    output = git(repo_dir, "ls-tree", "-r", "-z", commit, "--", *directories)
-    tree: dict[str, str] = {}
+    return {
+        path: blob
+        for path, (_mode, kind, blob) in read_listing(repo_dir, commit, *directories).items()
+        if kind == "blob"
+    }
+
+
+def read_listing(repo_dir: Path, commit: str, *paths: str) -> dict[str, tuple[str, str, str]]:
+    """Path -> (mode, type, object), as ls-tree lists them, of every entry at or below
+    ``paths`` in ``commit``'s tree, gitlinks included."""
+    output = git(repo_dir, "ls-tree", "-r", "-z", commit, "--", *paths)
+    entries: dict[str, tuple[str, str, str]] = {}
     for line in output.split("\0"):
         if line:
             meta, path = line.split("\t", 1)
-            _mode, kind, blob = meta.split(" ")
-            if kind == "blob":
-                tree[path] = blob
-    return tree
+            mode, kind, name = meta.split(" ")
+            entries[path] = (mode, kind, name)
+    return entries
 
 
 def tree_paths(repo_dir: Path, commit: str, pathspecs: Sequence[str]) -> list[str]:

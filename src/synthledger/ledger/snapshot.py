@@ -183,7 +183,6 @@ def _read_places(
     earlier = [
         read_history(config.root, rev=base, pathspecs=specs, keep=walked, limit_walk=True)
         for specs in walks
-        if specs
     ]
     return joined(found, *earlier, recent)
 

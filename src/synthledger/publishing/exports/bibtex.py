@@ -52,11 +52,13 @@ class _Writer(Writer):  # type: ignore[misc]
 
     def _encode(self, text: str) -> str:
         # latexcodec walks every character through its tables (a third of a site
-        # build's time); text it would leave as it is needs no walk.
+        # build's time); text it would leave as it is needs no walk. Its only state
+        # is whether a control word was just written, and a kept character ends
+        # that: so each run of other characters, with the one after it, is given to
+        # latexcodec alone, and what lies between is kept as it is.
         if _kept_as_is().issuperset(text):
             return text
-        encoded: str = super()._encode(text)
-        return encoded
+        return _encoded_runs().sub(lambda run: str(super(_Writer, self)._encode(run[0])), text)
 
     def _write_field(self, stream: IO[str], type: str, value: str) -> None:
         if type in VERBATIM:
@@ -72,6 +74,13 @@ def _kept_as_is() -> frozenset[str]:
     back whole (tests/unit/test_bibtex_properties.py)."""
     writer = Writer(encoding="UTF-8")
     return frozenset(c for c in map(chr, range(128)) if writer._encode(c) == c)
+
+
+@functools.cache
+def _encoded_runs() -> re.Pattern[str]:
+    """A run of the characters latexcodec may change, and the one after it, if any."""
+    kept = "".join(sorted(_kept_as_is()))
+    return re.compile(f"[^{re.escape(kept)}]+.?", re.DOTALL)
 
 
 def entry_text(paper: Paper, source: Source) -> str:

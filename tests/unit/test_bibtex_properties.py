@@ -1,9 +1,11 @@
-"""The BibTeX writer's shortcut past latexcodec gives exactly what latexcodec gives."""
+"""The BibTeX writer's shortcuts past latexcodec and pybtex's brace scan give what they give."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pybtex.bibtex.exceptions import BibTeXError
 from pybtex.database.output.bibtex import Writer
 
 from synthledger.publishing.exports.bibtex import _kept_as_is, _Writer
@@ -28,3 +30,25 @@ def test_the_writer_encodes_as_pybtex_does(text: str) -> None:
 @given(st.text(alphabet=KEPT, max_size=200))
 def test_a_text_of_kept_characters_is_given_back_whole(text: str) -> None:
     assert PYBTEX._encode(text) == text
+
+
+BRACED = st.lists(st.sampled_from(["{", "}", "{}", "a", "\\", " "]), max_size=40).map("".join)
+
+
+def _refused(writer: Writer, text: str) -> bool:
+    try:
+        writer.check_braces(text)
+    except BibTeXError:
+        return True
+    return False
+
+
+@settings(max_examples=1000)
+@given(BRACED)
+def test_the_writer_refuses_the_braces_pybtex_refuses(text: str) -> None:
+    assert _refused(_Writer(encoding="UTF-8"), text) == _refused(PYBTEX, text)
+
+
+@pytest.mark.parametrize("text", ["{", "a{b", "{{}", "}{", "{}{"])
+def test_an_open_brace_is_refused(text: str) -> None:
+    assert _refused(_Writer(encoding="UTF-8"), text)

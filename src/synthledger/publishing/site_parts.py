@@ -28,11 +28,14 @@ from synthledger.publishing.paper_files import PaperFiles
 
 PART = re.compile(r"site\.shard-(\d+)-of-(\d+)\.sqlite")
 # Every row names its paper, so that a rebuild of some papers replaces just theirs.
+# The tables of rendered pieces (a kilobyte or more a row) keep rowids: a table without
+# them stores each row inside its key's b-tree, which rows that large make slow to fill
+# and twice the size (SQLite's own advice is rows under a twentieth of a page).
 SCHEMA = """
 CREATE TABLE build (tip TEXT);  -- the built commit, as JSON (null: none yet)
 -- part: the page that lists it (listing.py); rests_on: the newest commit its pages rest on.
 CREATE TABLE papers (id BLOB PRIMARY KEY, part TEXT NOT NULL, entry TEXT NOT NULL,
-    rests_on TEXT NOT NULL, rank INTEGER NOT NULL) WITHOUT ROWID;
+    rests_on TEXT NOT NULL, rank INTEGER NOT NULL);
 CREATE INDEX papers_by_part ON papers (part, id);
 CREATE TABLE options (paper BLOB, filter TEXT, value TEXT, PRIMARY KEY (paper, filter, value))
     WITHOUT ROWID;
@@ -41,8 +44,7 @@ CREATE TABLE events (rank INTEGER, path BLOB, paper BLOB, seq INTEGER, entry TEX
     month TEXT NOT NULL, commit_sha TEXT NOT NULL);
 CREATE INDEX events_by_paper ON events (paper);
 CREATE INDEX events_by_month ON events (month, rank, path, paper, seq);
-CREATE TABLE exports (format TEXT, paper BLOB, piece BLOB NOT NULL, PRIMARY KEY (format, paper))
-    WITHOUT ROWID;
+CREATE TABLE exports (format TEXT, paper BLOB, piece BLOB NOT NULL, PRIMARY KEY (format, paper));
 CREATE INDEX exports_by_paper ON exports (paper);
 -- The policies the papers' pages link to, once each, and which papers do.
 CREATE TABLE shared (path TEXT PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID;

@@ -32,6 +32,9 @@ def environment(config: ArchiveConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates are the package's files: no need to look at them again (a stat
+        # of each template a page extends or imports, for every page of the build).
+        auto_reload=False,
     )
     env.filters["href"] = lambda text: quote(str(text))
     # A record's archive path as a link from its paper's page, which sits in the paper's folder.

@@ -388,6 +388,8 @@ class BlobReader:
 
     def read(self, blobs: Sequence[str]) -> Generator[bytes, None, None]:
         """The contents of ``blobs``, in order; read them all before the next batch."""
+        if not blobs:
+            return  # nothing to ask git for (every paper of a batch cached)
         proc = self._process.proc
         stdin, stdout = proc.stdin, proc.stdout
         assert stdin is not None and stdout is not None

@@ -54,7 +54,7 @@ from synthledger.deriving.stream import Build, BuiltPaper, open_build
 from synthledger.errors import SynthledgerError
 from synthledger.files import make_directory, write_atomic
 from synthledger.findings import Finding
-from synthledger.ledger.git import stream_blobs
+from synthledger.ledger.git import BlobReader, stream_blobs
 from synthledger.ledger.history import Commit
 from synthledger.ledger.snapshot import paused_cycle_collection
 from synthledger.publishing.exports import load_pieced
@@ -263,10 +263,11 @@ def _build_changed(
         parts.remove(changed)
         policies = _policy_contents(config, build)
         built = set()
-        for batch in _batches(build.papers(changed, manifests), written.findings):
-            for paper in _rendered(batch, context, policies, kept):
-                written.files += _put(paper, context, out, parts)
-                built.add(paper.id)
+        with BlobReader(config.root) as blobs:
+            for batch in _batches(build.papers(changed, manifests), written.findings):
+                for paper in _rendered(batch, context, policies, kept, blobs):
+                    written.files += _put(paper, context, out, parts)
+                    built.add(paper.id)
         touched.months.update(parts.months_of(built))
         for gone in sorted(changed - built):
             folder = out / "papers" / gone
@@ -367,6 +368,7 @@ def _build_part(
     with (
         paused_cycle_collection(),  # no cycles
         open_build(config, rev, cache=kept_history) as build,
+        BlobReader(config.root) as blobs,
     ):
         built = ManifestCache(cache, build) if cache is not None else None
         written.findings.extend(build.findings)
@@ -379,7 +381,7 @@ def _build_part(
             policies = _policy_contents(config, build)
             keep = None if shard == WHOLE else shard.holds
             for batch in _batches(build.papers(keep, built), written.findings):
-                for paper in _rendered(batch, context, policies, kept):
+                for paper in _rendered(batch, context, policies, kept, blobs):
                     written.files += _put(paper, context, out, parts)
                     written.pages += 1
                     if on_progress is not None:
@@ -417,15 +419,18 @@ def _rendered(
     context: Context,
     policies: dict[str, bytes],
     cache: SiteCache | None,
+    blobs: BlobReader,
 ) -> Iterator[PaperFiles]:
     """Each paper's share of the site: from the cache where it holds it, else rendered
-    (and then kept there)."""
+    (and then kept there). ``blobs`` reads the records and artifacts the papers' folders
+    copy: one git for the whole build, as starting one for each batch costs 40 ms at
+    100,000 papers."""
     keys = {paper.id: cache.key(paper) for paper in batch} if cache is not None else {}
     hits = {paper: cache.get(key) for paper, key in keys.items()} if cache is not None else {}
     todo = [paper for paper in batch if hits.get(paper.id) is None]
     pages = {paper.id: page_of(paper, context) for paper in todo}
-    blobs = sorted({b for p in todo for b in blobs_of(p, pages[p.id], context.config)})
-    contents = dict(zip(blobs, stream_blobs(context.config.root, blobs), strict=True))
+    needed = sorted({b for p in todo for b in blobs_of(p, pages[p.id], context.config)})
+    contents = dict(zip(needed, blobs.read(needed), strict=True))
     contents.update(policies)
     for paper in batch:
         hit = hits.get(paper.id)

@@ -52,13 +52,12 @@ class _Writer(Writer):  # type: ignore[misc]
 
     def _encode(self, text: str) -> str:
         # latexcodec walks every character through its tables (a third of a site
-        # build's time); text it would leave as it is needs no walk. Its only state
-        # is whether a control word was just written, and a kept character ends
-        # that: so each run of other characters, with the one after it, is given to
-        # latexcodec alone, and what lies between is kept as it is.
-        if _kept_as_is().issuperset(text):
-            return text
-        return _encoded_runs().sub(lambda run: str(super(_Writer, self)._encode(run[0])), text)
+        # build's time). Its only state is whether a control word was just written,
+        # and a character it keeps ends that: so each run of other characters, with
+        # the one after it, is given to latexcodec alone, and the rest is kept as it
+        # is (all of a text that has no such run).
+        encode = super()._encode
+        return _encoded_runs().sub(lambda run: str(encode(run[0])), text)
 
     def check_braces(self, s: str) -> None:
         # The braces latex() writes are empty groups, ``{}``, closed where they open:
